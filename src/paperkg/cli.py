@@ -1,0 +1,480 @@
+"""The ``paperkg`` command line: one thin command per verb over the Python API.
+
+Exit codes: 0 success, 1 bad input or a failed operation (one-line message), 2 usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from paperkg import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_BASE_IRI = "https://w3id.org/paperkg/resource/"
+RDF_FORMATS = ("ttl", "nt", "jsonld", "xml")
+
+
+# ---------------------------------------------------------------- shared options
+def quiet_option(f: F) -> F:
+    return click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record messages.")(f)
+
+
+def input_options(f: F) -> F:
+    f = click.option(
+        "--strict", is_flag=True, help="Stop at the first bad record (exit 1) instead of skipping it."
+    )(f)
+    f = click.option(
+        "--registry",
+        type=click.Path(dir_okay=False),
+        help="Extra registry entries (JSON Lines: name, type, aliases) added to the shipped ones.",
+    )(f)
+    return f
+
+
+def neo4j_options(f: F) -> F:
+    f = click.option(
+        "--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True, help="Or NEO4J_USERNAME."
+    )(f)
+    f = click.option(
+        "--neo4j-password", envvar="NEO4J_PASSWORD", default="", show_default=False, help="Or NEO4J_PASSWORD."
+    )(f)
+    f = click.option("--neo4j-database", default=None, help="Database name (default: the server's default).")(f)
+    f = click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1), help="Rows per transaction.")(f)
+    return f
+
+
+def errors_as_click(f: F) -> F:
+    """Library errors become one-line ``click.ClickException``s (exit 1), never tracebacks."""
+    from paperkg.evaluate import GoldError
+    from paperkg.extract.lexicon import RegistryError
+    from paperkg.graph import GraphFormatError
+    from paperkg.pipeline import BadRecord, NoPapers
+    from paperkg.queries import QueryError
+    from paperkg.readers import InputError
+    from paperkg.sinks.base import SinkError
+
+    known = (GoldError, RegistryError, GraphFormatError, BadRecord, NoPapers, QueryError, InputError, SinkError)
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except known as exc:
+            raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class Progress:
+    """A one-line counter on stderr; silent when stderr is not a terminal or under --quiet."""
+
+    def __init__(self, label: str, quiet: bool) -> None:
+        self.label = label
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.n = 0
+        self.t0 = time.perf_counter()
+        self.last = 0.0
+
+    def __call__(self, k: int) -> None:
+        self.n += k
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self.last > 0.2:
+            self.last = now
+            rate = self.n / max(now - self.t0, 1e-9)
+            click.echo(f"\r{self.label}: {self.n:,} papers ({rate:,.0f}/s)", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.enabled and self.n:
+            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
+
+
+def _reporter(quiet: bool) -> Callable[[str], None]:
+    def say(msg: str) -> None:
+        if not quiet or msg.startswith("error"):
+            click.echo(msg, err=True)
+
+    return say
+
+
+@contextmanager
+def atomic_open(path: Path) -> Iterator[Any]:
+    """Write to a temporary file beside ``path`` and rename it into place when done."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _extractor(registry: str | None) -> Any:
+    from paperkg.extract import Extractor
+
+    return Extractor(registry=registry)
+
+
+def _check_inputs(inputs: tuple[str, ...]) -> None:
+    for p in inputs:
+        if p != "-" and not Path(p).exists():
+            raise click.ClickException(f"{p}: no such file")
+        if p != "-" and Path(p).is_dir():
+            raise click.ClickException(f"{p}: is a directory, not a file")
+
+
+def _finish_input_errors(summary: Any) -> None:
+    if summary.input_errors:
+        raise click.ClickException(f"{len(summary.input_errors)} input(s) could not be read: {summary.input_errors[0]}")
+
+
+# ---------------------------------------------------------------- commands
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="paperkg")
+def main() -> None:
+    """paperkg: ML paper listings in, a knowledge graph of papers, models, datasets,
+    benchmarks and code out.
+
+    Inputs are Hugging Face Daily Papers page text, arXiv metadata JSON Lines, the
+    Hugging Face daily papers API JSON, or plain {"id", "title", "abstract"} records;
+    gzip and standard input (-) work too.
+    """
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", help="Output file (JSON Lines); - for standard output.")
+@input_options
+@quiet_option
+@errors_as_click
+def extract(inputs: tuple[str, ...], output: str, strict: bool, registry: str | None, quiet: bool) -> None:
+    """Extract entities and URLs from INPUTS, one JSON line per paper."""
+    from paperkg.pipeline import extract_corpus
+
+    _check_inputs(inputs)
+    progress = Progress("extract", quiet)
+    extractions, summary, _ = extract_corpus(inputs, _extractor(registry), strict, _reporter(quiet), progress)
+    progress.close()
+    lines = (json.dumps(x.to_json(), ensure_ascii=False) + "\n" for x in extractions)
+    if output == "-":
+        for line in lines:
+            sys.stdout.write(line)
+    else:
+        with atomic_open(Path(output)) as f:
+            f.writelines(lines)
+    if not quiet:
+        click.echo(
+            f"{summary.papers:,} papers extracted ({summary.records_read:,} records read, "
+            f"{summary.duplicates:,} duplicates merged, {summary.rejected:,} rejected)",
+            err=True,
+        )
+    _finish_input_errors(summary)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of the RDF resources.")
+@click.option("--no-html", is_flag=True, help="Skip graph.html (large corpora).")
+@click.option("--no-rdf", is_flag=True, help="Skip graph.ttl.")
+@click.option("--max-nodes", type=click.IntRange(1), default=None, help="graph.html: draw the N best-connected nodes.")
+@click.option("--neo4j", "neo4j_uri", default=None, help="Also load the graph into Neo4j at this bolt URI.")
+@neo4j_options
+@input_options
+@quiet_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@errors_as_click
+def build(
+    inputs: tuple[str, ...],
+    out_dir: str,
+    base_iri: str,
+    no_html: bool,
+    no_rdf: bool,
+    max_nodes: int | None,
+    neo4j_uri: str | None,
+    neo4j_user: str,
+    neo4j_password: str,
+    neo4j_database: str | None,
+    batch_size: int,
+    strict: bool,
+    registry: str | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Build the knowledge graph of INPUTS into --out DIR: graph.json, graph.ttl,
+    graph.html and extraction.jsonl, and print a summary."""
+    from paperkg.pipeline import run
+    from paperkg.sinks.base import write_graph
+
+    _check_inputs(inputs)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot create the output directory ({exc.strerror})") from None
+    if not os.access(out, os.W_OK):
+        raise click.ClickException(f"{out}: output directory is not writable")
+    progress = Progress("build", quiet)
+    result = run(inputs, _extractor(registry), strict, _reporter(quiet), progress)
+    progress.close()
+    with atomic_open(out / "extraction.jsonl") as f:
+        for x in result.extractions:
+            f.write(json.dumps(x.to_json(), ensure_ascii=False) + "\n")
+    result.graph.save(out / "graph.json")
+    if not no_rdf:
+        from paperkg.sinks.rdf import RdfSink
+
+        write_graph(result.graph, RdfSink(out / "graph.ttl", "ttl", base_iri))
+    if not no_html:
+        from paperkg.sinks.html import HtmlSink
+
+        write_graph(result.graph, HtmlSink(out / "graph.html", max_nodes=max_nodes))
+    if neo4j_uri:
+        from paperkg.sinks.neo4j import Neo4jSink
+
+        write_graph(
+            result.graph,
+            Neo4jSink(neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database, batch_size=batch_size),
+        )
+    _print_summary(result.summary, as_json)
+    _finish_input_errors(result.summary)
+
+
+def _print_summary(summary: Any, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), indent=2))
+    else:
+        for line in summary.lines():
+            click.echo(line)
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@errors_as_click
+def stats(graph_file: str, as_json: bool) -> None:
+    """The summary of an existing GRAPH_FILE (graph.json): nodes per kind, edges per type."""
+    from paperkg.graph import KnowledgeGraph
+
+    g = KnowledgeGraph.load(graph_file)
+    nodes, edges = g.counts()
+    if as_json:
+        click.echo(json.dumps({"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}, indent=2))
+        return
+    click.echo(f"papers            {nodes.get('paper', 0):>8,}")
+    click.echo("entities:")
+    for k in ("model", "dataset", "benchmark", "repository", "website"):
+        click.echo(f"  {k:<16}{nodes.get(k, 0):>8,}")
+    click.echo("edges:")
+    for k, n in sorted(edges.items()):
+        click.echo(f"  {k:<16}{n:>8,}")
+
+
+@main.command(name="eval")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--gold", required=True, type=click.Path(dir_okay=False), help="Gold JSON Lines (paper or span gold).")
+@click.option("--errors", "show_errors", is_flag=True, help="List false positives and misses per paper.")
+@click.option("--label", default="DATASET", show_default=True, help="Span gold: the label scored.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@input_options
+@errors_as_click
+def eval_cmd(
+    inputs: tuple[str, ...],
+    gold: str,
+    show_errors: bool,
+    label: str,
+    as_json: bool,
+    strict: bool,
+    registry: str | None,
+) -> None:
+    """Extract from INPUTS and score against --gold (the definitions of the shared referee)."""
+    from paperkg.evaluate import score
+    from paperkg.pipeline import extract_corpus
+
+    _check_inputs(inputs)
+    extractions, _, _ = extract_corpus(inputs, _extractor(registry), strict, _reporter(True))
+    result, errors = score(gold, (x.to_json() for x in extractions), label)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        for k, v in result.items():
+            if isinstance(v, dict) and "f1" in v:
+                click.echo(
+                    f"{k:<14} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f}"
+                    f"  (tp={v['tp']} fp={v['fp']} fn={v['fn']})"
+                )
+            else:
+                click.echo(f"{k:<14} {v}")
+    if show_errors:
+        for e in errors:
+            click.echo(f"\n# {e.id}")
+            for what in ("false_positives", "misses", "wrong_type", "wrong_role", "url_fp", "url_fn"):
+                items = getattr(e, what)
+                if items:
+                    click.echo(f"  {what}: " + "; ".join(items))
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(dir_okay=False))
+@click.option(
+    "--to",
+    "fmt",
+    required=True,
+    type=click.Choice([*RDF_FORMATS, "html", "neo4j-csv"]),
+    help="Output format.",
+)
+@click.option("-o", "--output", required=True, help="Output file (a directory for neo4j-csv).")
+@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="RDF: base IRI of the resources.")
+@click.option("--max-nodes", type=click.IntRange(1), default=None, help="html: draw the N best-connected nodes.")
+@click.option("--focus", default=None, help="html: draw only this entity's neighbourhood (name or alias).")
+@click.option("--depth", type=click.IntRange(1), default=1, show_default=True, help="html: hops around --focus.")
+@errors_as_click
+def export(
+    graph_file: str,
+    fmt: str,
+    output: str,
+    base_iri: str,
+    max_nodes: int | None,
+    focus: str | None,
+    depth: int,
+) -> None:
+    """Export GRAPH_FILE (graph.json) to RDF (ttl, nt, jsonld, xml), HTML or Neo4j import CSVs."""
+    from paperkg.graph import KnowledgeGraph
+    from paperkg.sinks.base import write_graph
+
+    g = KnowledgeGraph.load(graph_file)
+    if fmt in RDF_FORMATS:
+        from paperkg.sinks.rdf import RdfSink
+
+        report = write_graph(g, RdfSink(Path(output), fmt, base_iri))
+    elif fmt == "html":
+        from paperkg.sinks.html import HtmlSink
+
+        report = write_graph(g, HtmlSink(Path(output), max_nodes=max_nodes, focus=focus, depth=depth))
+    else:
+        from paperkg.sinks.neo4j_csv import Neo4jCsvSink, import_command
+
+        report = write_graph(g, Neo4jCsvSink(Path(output)))
+        click.echo(f"import with:\n  {import_command(Path(output))}", err=True)
+    click.echo(f"wrote {report.nodes:,} nodes and {report.edges:,} edges to {report.target}")
+
+
+@main.command()
+@click.argument("graph_file", type=click.Path(dir_okay=False))
+@click.option("--neo4j", "neo4j_uri", required=True, help="Bolt URI, e.g. bolt://localhost:7687.")
+@neo4j_options
+@errors_as_click
+def load(
+    graph_file: str,
+    neo4j_uri: str,
+    neo4j_user: str,
+    neo4j_password: str,
+    neo4j_database: str | None,
+    batch_size: int,
+) -> None:
+    """Load GRAPH_FILE (graph.json) into Neo4j: constraints, then batched idempotent MERGEs."""
+    from paperkg.graph import KnowledgeGraph
+    from paperkg.sinks.base import write_graph
+    from paperkg.sinks.neo4j import Neo4jSink
+
+    g = KnowledgeGraph.load(graph_file)
+    sink = Neo4jSink(neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database, batch_size=batch_size)
+    report = write_graph(g, sink)
+    click.echo(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {report.target}")
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
+@click.option("--backend", type=click.Choice(["cypher", "rdf"]), default="cypher", show_default=True)
+@click.option("--graph", "graph_file", type=click.Path(dir_okay=False), help="rdf backend: the RDF file to query.")
+@click.option("--neo4j", "neo4j_uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True)
+@neo4j_options
+@click.option("--json", "as_json", is_flag=True, help="Print rows as JSON.")
+@click.option("--list", "list_only", is_flag=True, help="List the saved queries and what they answer.")
+@errors_as_click
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    backend: str,
+    graph_file: str | None,
+    neo4j_uri: str,
+    neo4j_user: str,
+    neo4j_password: str,
+    neo4j_database: str | None,
+    batch_size: int,
+    as_json: bool,
+    list_only: bool,
+) -> None:
+    """Run the saved query NAME (see queries/) against Neo4j, or with --backend rdf over an RDF file."""
+    from paperkg.queries import list_queries, load_query
+
+    if list_only or not name:
+        for qn in list_queries(backend):
+            q = load_query(qn, backend)
+            ps = " ".join(f"{p.name}={p.default if p.default is not None else '…'}" for p in q.params)
+            click.echo(f"{qn:<32} {q.description}" + (f"  [{ps}]" if ps else ""))
+        return
+    raw: dict[str, str] = {}
+    for p in params:
+        if "=" not in p:
+            raise click.BadParameter(f"expected K=V, got {p!r}", param_hint="--param")
+        k, v = p.split("=", 1)
+        raw[k.strip()] = v
+    q = load_query(name, backend)
+    values = q.bind(raw)
+    if backend == "rdf":
+        if not graph_file:
+            raise click.UsageError("--backend rdf needs --graph FILE (an RDF export)")
+        from paperkg.sinks.rdf import run_sparql
+
+        columns, rows = run_sparql(q, values, graph_file)
+    else:
+        from paperkg.sinks.neo4j import run_cypher
+
+        columns, rows = run_cypher(q, values, neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    _print_table(columns, rows)
+
+
+def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [min(60, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    click.echo("  ".join("-" * w for w in widths))
+    for row in cells:
+        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
+    click.echo(f"({len(rows)} rows)")
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    return str(v).replace("\n", " ")
+
+
+if __name__ == "__main__":
+    main()

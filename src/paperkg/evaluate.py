@@ -1,0 +1,184 @@
+"""Scores extractions against a gold set, with the definitions of the project's referee script.
+
+Two kinds of gold are recognized by their records:
+
+* paper gold: ``{"id", "entities": [{"name", "type", "role", "aliases"?}], "urls": [{"url"}]}``;
+  detection F1 ignores type, typed F1 needs it, role accuracy is over matched entities,
+  URLs are compared without a trailing slash or period;
+* span gold: ``{"id", "text", "entities": [{"start", "end", "text", "label"}]}``, scored per
+  sentence on one label with strict (equal names) and relaxed (one contains the other) F1.
+
+Names are compared after NFKC, lower-casing, and dropping all but letters and digits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from paperkg.extract.lexicon import norm
+
+
+class GoldError(ValueError):
+    pass
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), **self.__dict__}
+
+
+@dataclass
+class PaperErrors:
+    id: str
+    false_positives: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+    wrong_type: list[str] = field(default_factory=list)
+    wrong_role: list[str] = field(default_factory=list)
+    url_fp: list[str] = field(default_factory=list)
+    url_fn: list[str] = field(default_factory=list)
+
+    def empty(self) -> bool:
+        return not (
+            self.false_positives or self.misses or self.wrong_type or self.wrong_role or self.url_fp or self.url_fn
+        )
+
+
+def _url_key(u: str) -> str:
+    return u.strip().rstrip("./").lower()
+
+
+def read_gold(path: str) -> list[dict[str, Any]]:
+    out = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if line.strip():
+                    try:
+                        out.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise GoldError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot read ({exc.strerror})") from None
+    if not out:
+        raise GoldError(f"{path}: no gold records")
+    return out
+
+
+def is_span_gold(gold: list[dict[str, Any]]) -> bool:
+    first = gold[0]
+    return "text" in first and any("start" in e for g in gold[:50] for e in g.get("entities", []))
+
+
+def score_papers(
+    gold: Iterable[dict[str, Any]], pred: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], list[PaperErrors]]:
+    det, typed, urls = Counts(), Counts(), Counts()
+    role_ok = role_n = papers = 0
+    errors: list[PaperErrors] = []
+    for g in gold:
+        papers += 1
+        p = pred.get(str(g["id"]), {})
+        err = PaperErrors(str(g["id"]))
+        gents = g.get("entities", [])
+        index: dict[str, int] = {}
+        for i, e in enumerate(gents):
+            for k in [norm(e["name"]), *(norm(a) for a in e.get("aliases", []))]:
+                if k:
+                    index.setdefault(k, i)
+        matched: dict[int, dict[str, Any]] = {}
+        unmatched: set[str] = set()
+        for e in p.get("entities", []):
+            k = norm(e.get("name") or e.get("text") or "")
+            if not k:
+                continue
+            if k in index:
+                matched.setdefault(index[k], e)
+            elif k not in unmatched:
+                unmatched.add(k)
+                err.false_positives.append(f"{e.get('name')} [{e.get('type')}]")
+        det.tp += len(matched)
+        det.fp += len(unmatched)
+        det.fn += len(gents) - len(matched)
+        ok_type = 0
+        for i, e in matched.items():
+            if (e.get("type") or "").lower() == gents[i]["type"]:
+                ok_type += 1
+            else:
+                err.wrong_type.append(f"{gents[i]['name']}: {e.get('type')} (gold {gents[i]['type']})")
+            role_n += 1
+            if (e.get("role") or "").lower() == gents[i].get("role"):
+                role_ok += 1
+            else:
+                err.wrong_role.append(f"{gents[i]['name']}: {e.get('role')} (gold {gents[i].get('role')})")
+        typed.tp += ok_type
+        typed.fp += len(unmatched) + len(matched) - ok_type
+        typed.fn += len(gents) - ok_type
+        err.misses = [f"{gents[i]['name']} [{gents[i]['type']}]" for i in range(len(gents)) if i not in matched]
+        gu = {_url_key(u["url"]) for u in g.get("urls", [])}
+        pu = {_url_key(u["url"] if isinstance(u, dict) else u) for u in p.get("urls", [])}
+        urls.tp += len(gu & pu)
+        urls.fp += len(pu - gu)
+        urls.fn += len(gu - pu)
+        err.url_fp = sorted(pu - gu)
+        err.url_fn = sorted(gu - pu)
+        if not err.empty():
+            errors.append(err)
+    result = {
+        "papers": papers,
+        "detection": det.to_dict(),
+        "typed": typed.to_dict(),
+        "role_accuracy": round(role_ok / role_n, 4) if role_n else 0.0,
+        "urls": urls.to_dict(),
+    }
+    return result, errors
+
+
+def score_spans(
+    gold: Iterable[dict[str, Any]], pred: dict[str, dict[str, Any]], label: str, as_labels: set[str]
+) -> tuple[dict[str, Any], list[PaperErrors]]:
+    strict, relaxed = Counts(), Counts()
+    units = 0
+    errors: list[PaperErrors] = []
+    for g in gold:
+        units += 1
+        gs = {norm(e["text"]) for e in g.get("entities", []) if e.get("label") == label} - {""}
+        ps: set[str] = set()
+        for e in pred.get(str(g["id"]), {}).get("entities", []):
+            t = (e.get("type") or e.get("label") or "").lower()
+            if t == label.lower() or t in as_labels:
+                ps.add(norm(e.get("name") or e.get("text") or ""))
+        ps.discard("")
+        strict.tp += len(gs & ps)
+        strict.fp += len(ps - gs)
+        strict.fn += len(gs - ps)
+        hit_p = {p for p in ps if any(p in x or x in p for x in gs)}
+        hit_g = {x for x in gs if any(p in x or x in p for p in ps)}
+        relaxed.tp += len(hit_g)
+        relaxed.fp += len(ps - hit_p)
+        relaxed.fn += len(gs - hit_g)
+        err = PaperErrors(str(g["id"]), false_positives=sorted(ps - gs), misses=sorted(gs - ps))
+        if not err.empty():
+            errors.append(err)
+    return {"units": units, "label": label, "strict": strict.to_dict(), "relaxed": relaxed.to_dict()}, errors
+
+
+def score(
+    gold_path: str | Path, predictions: Iterable[dict[str, Any]], label: str = "DATASET"
+) -> tuple[dict[str, Any], list[PaperErrors]]:
+    gold = read_gold(str(gold_path))
+    pred = {str(r.get("id")): r for r in predictions}
+    if is_span_gold(gold):
+        return score_spans(gold, pred, label, {"dataset", "benchmark"})
+    return score_papers(gold, pred)

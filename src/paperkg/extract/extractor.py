@@ -1,0 +1,164 @@
+"""From papers to :class:`~paperkg.model.PaperExtraction`: runs the spaCy pipeline over each
+paper's title and abstract and folds the candidate mentions into entities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from paperkg import __version__
+from paperkg.extract import rules
+from paperkg.extract.components import SPANS_KEY, make_nlp
+from paperkg.extract.lexicon import Lexicon, load_lexicon, norm
+from paperkg.extract.urls import classify_url, find_urls
+from paperkg.model import (
+    EntityType,
+    ExtractedEntity,
+    ExtractedUrl,
+    Field,
+    Mention,
+    Paper,
+    PaperExtraction,
+    Role,
+    UrlKind,
+)
+
+EXTRACTOR_NAME = "paperkg.extract"
+EXTRACTOR_VERSION = __version__
+TYPE_ORDER = (EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK)
+
+
+@dataclass
+class _Acc:
+    """Evidence gathered for one entity of one paper."""
+
+    name: str
+    mentions: list[Mention] = field(default_factory=list)
+    votes: dict[EntityType, int] = field(default_factory=dict)
+    introduced: bool = False
+    aliases: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+    from_title: bool = False
+
+    def strength(self) -> int:
+        return max(self.votes.values(), default=0)
+
+    def type(self) -> EntityType:
+        if not self.votes:
+            return EntityType.MODEL
+        best = max(self.votes.values())
+        return next(t for t in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL) if self.votes.get(t) == best)
+
+
+class Extractor:
+    """The default extraction pipeline (spaCy blank English + paperkg components)."""
+
+    def __init__(self, registry: str | None = None, batch_size: int = 64) -> None:
+        self.nlp = make_nlp(registry)
+        self.lex: Lexicon = load_lexicon(registry)
+        self.batch_size = batch_size
+
+    def extract(self, paper: Paper) -> PaperExtraction:
+        return next(iter(self.pipe([paper])))
+
+    def pipe(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
+        """Extract from a stream of papers, batching the spaCy work."""
+        batch: list[Paper] = []
+        for p in papers:
+            batch.append(p)
+            if len(batch) >= self.batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, papers: list[Paper]) -> Iterator[PaperExtraction]:
+        def docs() -> Iterator[Doc]:
+            for p in papers:
+                for f in (Field.TITLE, Field.ABSTRACT):
+                    d = self.nlp.make_doc(p.text(f))
+                    d.user_data["field"] = f.value
+                    yield d
+
+        processed = self.nlp.pipe(docs(), batch_size=self.batch_size * 2)
+        for p in papers:
+            tdoc = next(processed)
+            adoc = next(processed)
+            yield assemble(p, tdoc, adoc, self.lex)
+
+
+def _sentence(doc: Doc, start: int) -> str:
+    return doc[start].sent.text
+
+
+def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtraction:
+    """Fold the candidate spans of a paper's two fields into entities."""
+    accs: dict[str, _Acc] = {}
+    order: list[str] = []
+    title_keys: set[str] = set()
+    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
+        for span in doc.spans[SPANS_KEY]:
+            c: rules.Cand = span._.cand
+            key = norm(c.text)
+            if not key:
+                continue
+            acc = accs.get(key)
+            if acc is None:
+                acc = accs[key] = _Acc(name=c.text)
+                order.append(key)
+            acc.mentions.append(
+                Mention(f, span.start_char, span.end_char, span.text, _sentence(doc, c.start), c.confidence)
+            )
+            if c.type is not None:
+                acc.votes[c.type] = max(acc.votes.get(c.type, 0), c.type_strength)
+            acc.introduced |= c.introduced
+            acc.confidence = max(acc.confidence, c.confidence)
+            if c.alias and c.alias not in acc.aliases:
+                acc.aliases.append(c.alias)
+            if f is Field.TITLE and c.source == "title":
+                acc.from_title = True
+                title_keys.add(key)
+    # A paper's own names (from its title) are names wherever they appear in it,
+    # even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …").
+    for key in title_keys:
+        acc = accs[key]
+        for doc in (adoc,):
+            for t in doc:
+                if norm(t.text) == key and not any(m.field is Field.ABSTRACT and m.start == t.idx for m in acc.mentions):
+                    acc.mentions.append(
+                        Mention(Field.ABSTRACT, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.85)
+                    )
+    entities = []
+    for key in order:
+        acc = accs[key]
+        entities.append(
+            ExtractedEntity(
+                name=acc.name,
+                type=acc.type(),
+                role=Role.INTRODUCED if acc.introduced else Role.USED,
+                confidence=round(acc.confidence, 3),
+                mentions=tuple(acc.mentions),
+                aliases=tuple(a for a in acc.aliases if norm(a) != key),
+                type_strength=acc.strength(),
+            )
+        )
+    urls = []
+    for f, text in ((Field.TITLE, paper.title), (Field.ABSTRACT, paper.abstract)):
+        for u in find_urls(text):
+            urls.append(ExtractedUrl(u.url, u.kind, Mention(f, u.start, u.end, u.url, _sentence_at(text, u.start), 0.99)))
+    seen = {u.url.rstrip("/").lower() for u in urls}
+    for link in paper.links:
+        if link.rstrip("/").lower() not in seen:
+            urls.append(ExtractedUrl(link, classify_url(link), None))
+    return PaperExtraction(paper, tuple(entities), tuple(urls), EXTRACTOR_NAME, EXTRACTOR_VERSION)
+
+
+def _sentence_at(text: str, pos: int) -> str:
+    start = max(text.rfind(". ", 0, pos) + 2, 0) if text.rfind(". ", 0, pos) >= 0 else 0
+    end = text.find(". ", pos)
+    return text[start : end + 1 if end >= 0 else len(text)]
+
+
+__all__ = ["EXTRACTOR_NAME", "EXTRACTOR_VERSION", "Extractor", "UrlKind", "assemble"]

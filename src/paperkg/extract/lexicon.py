@@ -1,0 +1,113 @@
+"""Rule data loaded from ``extract/data``: the registry of known artifacts, generic terms, cue words
+and the patterns file. Users extend the registry with ``--registry FILE`` (same JSON Lines format)."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from paperkg.model import EntityType
+
+
+class RegistryError(ValueError):
+    """A registry file that cannot be used (the message names the file and line)."""
+
+
+def norm(s: str) -> str:
+    """The comparison key of a name: NFKC, lower case, letters and digits only."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).casefold())
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...] = ()
+    homepage: str | None = None
+    case_sensitive: bool = False
+
+    def surfaces(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Lexicon:
+    entries: list[RegistryEntry]
+    generic: frozenset[str]  # normalized generic terms
+    cues: dict[EntityType, frozenset[str]]  # lower-cased head nouns per type
+    patterns: dict[str, Any]
+    by_key: dict[str, RegistryEntry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for e in self.entries:
+            for s in e.surfaces():
+                self.by_key.setdefault(norm(s), e)
+
+    def lookup(self, surface: str) -> RegistryEntry | None:
+        e = self.by_key.get(norm(surface))
+        if e is None:
+            return None
+        if e.case_sensitive and surface not in e.surfaces():
+            return None
+        return e
+
+    def is_generic(self, surface: str) -> bool:
+        k = norm(surface)
+        if k in self.generic:
+            return True
+        # Plurals of generic terms: "LLMs", "VLMs", "benchmarks".
+        return k.endswith("s") and k[:-1] in self.generic
+
+    def word_set(self, key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in self.patterns.get(key, []))
+
+
+def _data_text(name: str) -> str:
+    return resources.files("paperkg.extract").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def parse_registry(lines: list[str], where: str) -> list[RegistryEntry]:
+    out: list[RegistryEntry] = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            rec = json.loads(line)
+            out.append(
+                RegistryEntry(
+                    name=str(rec["name"]),
+                    type=EntityType(rec["type"]),
+                    aliases=tuple(str(a) for a in rec.get("aliases", [])),
+                    homepage=rec.get("homepage"),
+                    case_sensitive=bool(rec.get("case_sensitive", False)),
+                )
+            )
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise RegistryError(f"{where}:{n}: bad registry entry ({exc})") from None
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_lexicon(extra_registry: str | None = None) -> Lexicon:
+    entries = parse_registry(_data_text("registry.jsonl").splitlines(), "registry.jsonl")
+    if extra_registry:
+        p = Path(extra_registry)
+        try:
+            text = p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RegistryError(f"{extra_registry}: cannot read registry ({exc})") from None
+        # User entries come first so they win over shipped ones.
+        entries = parse_registry(text.splitlines(), extra_registry) + entries
+    generic = frozenset(
+        norm(w) for w in _data_text("generic_terms.txt").splitlines() if w.strip() and not w.startswith("#")
+    )
+    cue_raw = json.loads(_data_text("cue_words.json"))
+    cues = {t: frozenset(w.lower() for w in cue_raw.get(t.value, [])) for t in EntityType}
+    patterns = json.loads(_data_text("patterns.json"))
+    return Lexicon(entries, generic, cues, patterns)

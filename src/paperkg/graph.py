@@ -1,0 +1,157 @@
+"""The knowledge graph: the only module that touches networkx.
+
+A :class:`KnowledgeGraph` wraps a ``networkx.MultiDiGraph``. Node attributes are
+``kind`` plus the node's properties; edges are keyed by their type (one edge of
+a type between two nodes) and carry ``type`` plus their properties.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from paperkg.model import Edge, EdgeType, Node, NodeKind
+
+LIST_PROPS = ("aliases", "authors", "categories", "dates", "sources")
+
+
+class GraphFormatError(ValueError):
+    """graph.json is not a paperkg graph."""
+
+
+class KnowledgeGraph:
+    def __init__(self, g: nx.MultiDiGraph | None = None) -> None:
+        self.g: nx.MultiDiGraph = g if g is not None else nx.MultiDiGraph()
+
+    # -- building ---------------------------------------------------------
+    def add_node(self, node: Node) -> None:
+        """Add a node, or merge its properties into the existing one (lists are unioned)."""
+        if node.id not in self.g:
+            attrs: dict[str, Any] = {"kind": node.kind.value}
+            for k, v in node.props.items():
+                attrs[k] = list(v) if k in LIST_PROPS else v
+            self.g.add_node(node.id, **attrs)
+            return
+        attrs = self.g.nodes[node.id]
+        for k, v in node.props.items():
+            if k in LIST_PROPS:
+                cur = attrs.setdefault(k, [])
+                cur.extend(x for x in v if x not in cur)
+            elif attrs.get(k) in (None, "") and v not in (None, ""):
+                attrs[k] = v
+
+    def add_edge(self, edge: Edge) -> bool:
+        """Add an edge unless one of the same type joins the same nodes; returns True if added.
+
+        When the edge exists, the evidence with the higher confidence is kept.
+        """
+        if edge.source not in self.g or edge.target not in self.g:
+            raise KeyError(f"edge {edge.type.value} joins unknown node(s): {edge.source} -> {edge.target}")
+        key = edge.type.value
+        if self.g.has_edge(edge.source, edge.target, key=key):
+            cur = self.g.edges[edge.source, edge.target, key]
+            if float(edge.props.get("confidence", 0)) > float(cur.get("confidence", 0)):
+                cur.update(edge.props)
+            return False
+        self.g.add_edge(edge.source, edge.target, key=key, type=key, **dict(edge.props))
+        return True
+
+    # -- reading ----------------------------------------------------------
+    def __contains__(self, node_id: str) -> bool:
+        return node_id in self.g
+
+    def node(self, node_id: str) -> Node:
+        attrs = dict(self.g.nodes[node_id])
+        kind = NodeKind(attrs.pop("kind"))
+        return Node(node_id, kind, attrs)
+
+    def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        for nid, attrs in self.g.nodes(data=True):
+            if kind is None or attrs["kind"] == kind.value:
+                props = {k: v for k, v in attrs.items() if k != "kind"}
+                yield Node(nid, NodeKind(attrs["kind"]), props)
+
+    def edges(self, type: EdgeType | None = None) -> Iterator[Edge]:
+        for s, t, attrs in self.g.edges(data=True):
+            if type is None or attrs["type"] == type.value:
+                props = {k: v for k, v in attrs.items() if k != "type"}
+                yield Edge(s, t, EdgeType(attrs["type"]), props)
+
+    def number_of_nodes(self) -> int:
+        return self.g.number_of_nodes()
+
+    def number_of_edges(self) -> int:
+        return self.g.number_of_edges()
+
+    def counts(self) -> tuple[Counter[str], Counter[str]]:
+        """Nodes per kind and edges per type."""
+        nk = Counter(a["kind"] for _, a in self.g.nodes(data=True))
+        et = Counter(a["type"] for _, _, a in self.g.edges(data=True))
+        return nk, et
+
+    def degree(self, node_id: str) -> int:
+        return int(self.g.degree(node_id))
+
+    def neighbourhood(self, node_ids: Iterable[str], depth: int) -> set[str]:
+        """Node ids within ``depth`` hops (either direction) of any of ``node_ids``."""
+        und = self.g.to_undirected(as_view=True)
+        seen: set[str] = set()
+        for nid in node_ids:
+            if nid in self.g:
+                seen.update(nx.single_source_shortest_path_length(und, nid, cutoff=depth))
+        return seen
+
+    def subgraph(self, node_ids: Iterable[str]) -> KnowledgeGraph:
+        return KnowledgeGraph(nx.MultiDiGraph(self.g.subgraph(node_ids)))
+
+    # -- node-link JSON ---------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        data = nx.node_link_data(self.g, edges="edges")
+        data["graph"] = {"format": "paperkg", "version": 1}
+        return data
+
+    def save(self, path: str | Path) -> None:
+        """Write node-link JSON atomically (temporary file, then rename)."""
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(self.to_json(), f, ensure_ascii=False)
+        os.replace(tmp, path)
+
+    @classmethod
+    def from_json(cls, data: Any) -> KnowledgeGraph:
+        if not isinstance(data, dict) or "nodes" not in data or "edges" not in data:
+            raise GraphFormatError("not a node-link graph (expected 'nodes' and 'edges')")
+        try:
+            g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+        except (KeyError, TypeError, nx.NetworkXError) as exc:
+            raise GraphFormatError(f"malformed node-link graph: {exc}") from exc
+        kinds = {k.value for k in NodeKind}
+        types = {t.value for t in EdgeType}
+        for nid, attrs in g.nodes(data=True):
+            if attrs.get("kind") not in kinds:
+                raise GraphFormatError(f"node {nid!r} has no valid 'kind'")
+        for s, t, attrs in g.edges(data=True):
+            if attrs.get("type") not in types:
+                raise GraphFormatError(f"edge {s!r} -> {t!r} has no valid 'type'")
+        return cls(g)
+
+    @classmethod
+    def load(cls, path: str | Path) -> KnowledgeGraph:
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+        except json.JSONDecodeError as exc:
+            raise GraphFormatError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+        except UnicodeDecodeError as exc:
+            raise GraphFormatError(f"{path}: not UTF-8 text") from exc
+        try:
+            return cls.from_json(data)
+        except GraphFormatError as exc:
+            raise GraphFormatError(f"{path}: {exc}") from exc

@@ -1,0 +1,185 @@
+"""Typed records that flow through the pipeline.
+
+Readers yield :class:`Paper`; the extractor turns a paper into a
+:class:`PaperExtraction`; the resolver and :mod:`paperkg.graph` turn extractions
+into graph :class:`Node` and :class:`Edge` records that every sink consumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class EntityType(str, Enum):
+    MODEL = "model"
+    DATASET = "dataset"
+    BENCHMARK = "benchmark"
+
+
+class Role(str, Enum):
+    INTRODUCED = "introduced"
+    USED = "used"
+
+
+class UrlKind(str, Enum):
+    CODE = "code"
+    DATA = "data"
+    MODEL = "model"
+    PROJECT = "project"
+
+
+class NodeKind(str, Enum):
+    PAPER = "paper"
+    MODEL = "model"
+    DATASET = "dataset"
+    BENCHMARK = "benchmark"
+    REPOSITORY = "repository"
+    WEBSITE = "website"
+
+    @property
+    def label(self) -> str:
+        """The Neo4j label / RDF class local name of this kind."""
+        return self.value.capitalize()
+
+    @property
+    def is_entity(self) -> bool:
+        return self in (NodeKind.MODEL, NodeKind.DATASET, NodeKind.BENCHMARK)
+
+
+class EdgeType(str, Enum):
+    INTRODUCES = "INTRODUCES"
+    USES = "USES"
+    EVALUATES_ON = "EVALUATES_ON"
+    HAS_CODE = "HAS_CODE"
+    HAS_WEBSITE = "HAS_WEBSITE"
+    VARIANT_OF = "VARIANT_OF"
+    TRAINED_ON = "TRAINED_ON"
+
+
+class Field(str, Enum):
+    TITLE = "title"
+    ABSTRACT = "abstract"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a paper record was read: the file, its line, and the page date if known."""
+
+    file: str
+    line: int
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    abstract: str
+    source: Source
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    categories: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # URLs given by the record itself (githubRepo, projectPage)
+
+    def text(self, f: Field) -> str:
+        return self.title if f is Field.TITLE else self.abstract
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A record that could not become a paper: counted, reported, never silently dropped."""
+
+    file: str
+    line: int
+    reason: str
+
+    def message(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    field: Field
+    start: int
+    end: int
+    text: str
+    sentence: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ExtractedEntity:
+    name: str
+    type: EntityType
+    role: Role
+    confidence: float
+    mentions: tuple[Mention, ...]
+    aliases: tuple[str, ...] = ()
+    type_strength: int = 0  # 3: registry or a cue in the title; 2: a cue beside it; 1: context; 0: default
+    trained_on: tuple[str, ...] = ()  # names of datasets this model is said to be trained on
+
+
+@dataclass(frozen=True)
+class ExtractedUrl:
+    url: str
+    kind: UrlKind
+    mention: Mention | None = None
+
+
+@dataclass(frozen=True)
+class PaperExtraction:
+    paper: Paper
+    entities: tuple[ExtractedEntity, ...]
+    urls: tuple[ExtractedUrl, ...]
+    extractor: str
+    extractor_version: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The `paperkg extract` JSON Lines record."""
+        return {
+            "id": self.paper.id,
+            "title": self.paper.title,
+            "entities": [
+                {
+                    "name": e.name,
+                    "type": e.type.value,
+                    "role": e.role.value,
+                    "confidence": round(e.confidence, 3),
+                    "aliases": list(e.aliases),
+                    "mentions": [
+                        {"field": m.field.value, "start": m.start, "end": m.end} for m in e.mentions
+                    ],
+                }
+                for e in self.entities
+            ],
+            "urls": [{"url": u.url, "kind": u.kind.value} for u in self.urls],
+        }
+
+
+@dataclass(frozen=True)
+class Node:
+    """A graph node as sinks see it. ``props`` holds the kind-specific properties."""
+
+    id: str
+    kind: NodeKind
+    props: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        p = self.props
+        return str(p.get("name") or p.get("title") or p.get("url") or self.id)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A graph edge as sinks see it; extracted edges carry their evidence in ``props``."""
+
+    source: str
+    target: str
+    type: EdgeType
+    props: Mapping[str, Any] = field(default_factory=dict)

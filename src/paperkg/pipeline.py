@@ -1,0 +1,321 @@
+"""The one loop: inputs -> readers -> papers -> extractor -> resolver -> graph.
+
+``run()`` streams papers from the readers into the extractor in batches, merges duplicate
+papers (same arXiv/record id or same normalized title), then resolves entities across the
+corpus and builds the graph. Its :class:`Summary` reconciles every record read:
+``records read = papers + duplicates merged + records rejected``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from paperkg.extract import Extractor
+from paperkg.extract.urls import absolute_url, normalize_url
+from paperkg.graph import KnowledgeGraph
+from paperkg.model import (
+    Edge,
+    EdgeType,
+    EntityType,
+    ExtractedEntity,
+    Mention,
+    Node,
+    NodeKind,
+    Paper,
+    PaperExtraction,
+    Rejection,
+    Role,
+    UrlKind,
+)
+from paperkg.readers import InputError, Warnings, read_input
+from paperkg.readers.base import title_key
+from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
+
+
+class BadRecord(Exception):
+    """A rejected record under ``--strict``."""
+
+
+class NoPapers(Exception):
+    """The inputs yielded no paper at all."""
+
+
+@dataclass
+class Summary:
+    records_read: int = 0
+    papers: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    input_errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    nodes: Counter[str] = field(default_factory=Counter)
+    edges: Counter[str] = field(default_factory=Counter)
+
+    def reconciles(self) -> bool:
+        return self.records_read == self.papers + self.duplicates + self.rejected
+
+    def set_graph(self, graph: KnowledgeGraph) -> None:
+        self.nodes, self.edges = graph.counts()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records_read": self.records_read,
+            "papers": self.papers,
+            "duplicates_merged": self.duplicates,
+            "records_rejected": self.rejected,
+            "rejection_reasons": dict(self.reasons),
+            "input_errors": list(self.input_errors),
+            "nodes": dict(sorted(self.nodes.items())),
+            "edges": dict(sorted(self.edges.items())),
+            "reconciles": self.reconciles(),
+        }
+
+    def lines(self) -> list[str]:
+        out = [
+            f"records read      {self.records_read:>8,}",
+            f"papers            {self.papers:>8,}",
+            f"duplicates merged {self.duplicates:>8,}",
+            f"records rejected  {self.rejected:>8,}",
+        ]
+        for reason, n in self.reasons.most_common():
+            out.append(f"  {n:>6,}  {reason}")
+        if self.nodes:
+            out.append("entities:")
+            for k in ("model", "dataset", "benchmark", "repository", "website"):
+                out.append(f"  {k:<16}{self.nodes.get(k, 0):>8,}")
+        if self.edges:
+            out.append("edges:")
+            for k, n in sorted(self.edges.items()):
+                out.append(f"  {k:<16}{n:>8,}")
+        check = "yes" if self.reconciles() else "NO"
+        out.append(f"reconciles        {check:>8}  (read = papers + duplicates + rejected)")
+        return out
+
+
+Reporter = Callable[[str], None]
+
+
+def _reason_key(reason: str) -> str:
+    """Group rejection reasons by their kind ("invalid JSON (…)" -> "invalid JSON")."""
+    return reason.split(" (", 1)[0].split(" at byte", 1)[0]
+
+
+@dataclass
+class PaperIndex:
+    """Which papers were seen, so the same paper from several inputs is one paper."""
+
+    by_id: dict[str, str] = field(default_factory=dict)
+    by_title: dict[str, str] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    dates: dict[str, list[str]] = field(default_factory=dict)
+
+    def seen(self, p: Paper) -> str | None:
+        if p.id in self.by_id:
+            return self.by_id[p.id]
+        key = title_key(p.title) if p.title else ""
+        return self.by_title.get(key) if key else None
+
+    def add(self, p: Paper, pid: str | None = None) -> None:
+        pid = pid or p.id
+        self.by_id.setdefault(p.id, pid)
+        if p.title:
+            self.by_title.setdefault(title_key(p.title), pid)
+        files = self.files.setdefault(pid, [])
+        if p.source.file not in files:
+            files.append(p.source.file)
+        if p.source.date:
+            dates = self.dates.setdefault(pid, [])
+            if p.source.date not in dates:
+                dates.append(p.source.date)
+
+
+def read_papers(
+    paths: Iterable[str],
+    summary: Summary,
+    index: PaperIndex,
+    strict: bool = False,
+    report: Reporter | None = None,
+) -> Iterator[Paper]:
+    """Distinct papers from all inputs, counting every record in ``summary``."""
+    say = report or (lambda _m: None)
+    for path in paths:
+        warnings = Warnings([])
+        before = summary.records_read
+        failed = False
+        try:
+            for item in read_input(path, warnings):
+                summary.records_read += 1
+                if isinstance(item, Rejection):
+                    summary.rejected += 1
+                    summary.reasons[_reason_key(item.reason)] += 1
+                    if strict:
+                        raise BadRecord(item.message())
+                    say(f"skipped {item.message()}")
+                    continue
+                existing = index.seen(item)
+                if existing is not None:
+                    summary.duplicates += 1
+                    index.add(item, existing)
+                    continue
+                index.add(item)
+                summary.papers += 1
+                yield item
+        except InputError as exc:
+            if strict:
+                raise
+            failed = True
+            summary.input_errors.append(str(exc))
+            say(f"error: {exc}")
+        finally:
+            for w in warnings.messages:
+                summary.warnings.append(w)
+                say(f"warning: {w}")
+        if summary.records_read == before and not failed:
+            msg = f"{path}: no papers found"
+            summary.input_errors.append(msg)
+            say(f"error: {msg}")
+
+
+@dataclass
+class RunResult:
+    graph: KnowledgeGraph
+    extractions: list[PaperExtraction]
+    summary: Summary
+
+
+def extract_corpus(
+    paths: Iterable[str],
+    extractor: Extractor,
+    strict: bool = False,
+    report: Reporter | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[PaperExtraction], Summary, PaperIndex]:
+    """Read and extract every distinct paper, then apply corpus-level typing."""
+    summary = Summary()
+    index = PaperIndex()
+    out: list[PaperExtraction] = []
+    for ext in extractor.pipe(read_papers(paths, summary, index, strict, report)):
+        out.append(ext)
+        if progress:
+            progress(1)
+    if summary.papers == 0:
+        raise NoPapers("the inputs yielded no paper")
+    resolver = Resolver(extractor.lex)
+    resolver.add(out)
+    out = [resolver.retype(x) for x in out]
+    return out, summary, index
+
+
+def run(
+    paths: Iterable[str],
+    extractor: Extractor,
+    strict: bool = False,
+    report: Reporter | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunResult:
+    extractions, summary, index = extract_corpus(paths, extractor, strict, report, progress)
+    resolver = Resolver(extractor.lex)
+    resolver.add(extractions)
+    graph = KnowledgeGraph()
+    builder = GraphBuilder(graph, resolver)
+    for ext in extractions:
+        builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
+    summary.set_graph(graph)
+    return RunResult(graph, extractions, summary)
+
+
+# ---------------------------------------------------------------- graph building
+def paper_node_id(paper_id: str) -> str:
+    return f"paper:{paper_id}"
+
+
+def _paper_node(p: Paper, files: list[str], dates: list[str]) -> Node:
+    props: dict[str, Any] = {
+        "title": p.title or p.abstract[:120],
+        "abstract": p.abstract,
+        "authors": list(p.authors),
+        "categories": list(p.categories),
+        "dates": list(dates),
+        "sources": list(files) or [p.source.file],
+    }
+    if p.arxiv_id:
+        props["arxiv_id"] = p.arxiv_id
+        props["url"] = f"https://arxiv.org/abs/{p.arxiv_id}"
+    if p.doi:
+        props["doi"] = p.doi
+    if p.published:
+        props["published"] = p.published
+    return Node(paper_node_id(p.id), NodeKind.PAPER, props)
+
+
+def _evidence(m: Mention | None, ext: PaperExtraction, confidence: float) -> dict[str, Any]:
+    ev: dict[str, Any] = {
+        "extractor": ext.extractor,
+        "extractor_version": ext.extractor_version,
+        "confidence": round(confidence, 3),
+        "paper": paper_node_id(ext.paper.id),
+    }
+    if m is None:
+        ev.update(field="metadata", start=0, end=0, sentence="")
+    else:
+        ev.update(field=m.field.value, start=m.start, end=m.end, sentence=m.sentence)
+    return ev
+
+
+def _edge_type(e: ExtractedEntity) -> EdgeType:
+    if e.role is Role.INTRODUCED:
+        return EdgeType.INTRODUCES
+    if e.type is EntityType.BENCHMARK:
+        return EdgeType.EVALUATES_ON
+    return EdgeType.USES
+
+
+class GraphBuilder:
+    """Adds one paper's extraction (already corpus-typed) to the graph."""
+
+    def __init__(self, graph: KnowledgeGraph, resolver: Resolver) -> None:
+        self.graph = graph
+        self.resolver = resolver
+
+    def _entity_node(self, c: Canonical) -> str:
+        props: dict[str, Any] = {"name": c.name, "aliases": list(c.aliases)}
+        if c.homepage:
+            props["homepage"] = c.homepage
+        node = Node(c.node_id, NodeKind(c.type.value), props)
+        self.graph.add_node(node)
+        return node.id
+
+    def add(self, ext: PaperExtraction, files: list[str], dates: list[str]) -> None:
+        pnode = _paper_node(ext.paper, files, dates)
+        self.graph.add_node(pnode)
+        for e in ext.entities:
+            c = self.resolver.canonical(e)
+            nid = self._entity_node(c)
+            m = e.mentions[0] if e.mentions else None
+            ev = _evidence(m, ext, e.confidence)
+            ev["role"] = e.role.value
+            self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e), ev))
+            fam = self.resolver.family(c)
+            if fam is not None:
+                fid = self._entity_node(fam)
+                self.graph.add_edge(
+                    Edge(
+                        nid,
+                        fid,
+                        EdgeType.VARIANT_OF,
+                        {"extractor": RESOLVER_NAME, "extractor_version": RESOLVER_VERSION, "confidence": 0.9},
+                    )
+                )
+        for u in ext.urls:
+            code = u.kind is UrlKind.CODE
+            key = normalize_url(u.url)
+            nid = ("repo:" if code else "web:") + key
+            kind = NodeKind.REPOSITORY if code else NodeKind.WEBSITE
+            url = absolute_url(u.url)
+            self.graph.add_node(Node(nid, kind, {"name": url, "url": url, "url_kind": u.kind.value}))
+            et = EdgeType.HAS_CODE if code else EdgeType.HAS_WEBSITE
+            self.graph.add_edge(Edge(pnode.id, nid, et, _evidence(u.mention, ext, 0.99)))

@@ -1,0 +1,66 @@
+"""Readers: each input format is a generator of :class:`~paperkg.model.Paper` (or
+:class:`~paperkg.model.Rejection`) read from a binary stream.
+
+``read_input(path)`` picks the reader from the file's extension and its first bytes;
+``-`` is standard input and gzip is recognized by its magic bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from paperkg.readers.base import InputError, ReadItem, Warnings, looks_binary, open_binary
+from paperkg.readers.hfpage import read_hf_page
+from paperkg.readers.jsonrec import read_json_array, read_jsonl
+
+Reader = Callable[[BinaryIO, str, Warnings], Iterator[ReadItem]]
+
+READERS: dict[str, Reader] = {
+    "hf-page": read_hf_page,
+    "jsonl": read_jsonl,
+    "json": read_json_array,
+}
+
+__all__ = ["READERS", "InputError", "Warnings", "detect_format", "read_input"]
+
+
+def detect_format(path: str, head: bytes) -> str:
+    """The reader name for ``path`` whose first bytes (decompressed) are ``head``."""
+    if looks_binary(head):
+        raise InputError(f"{path}: binary data, not a paper listing (text, JSON or JSON Lines)")
+    name = path.lower().removesuffix(".gz")
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if name.endswith(".jsonl") or name.endswith(".ndjson"):
+        return "jsonl"
+    if first == b"[":
+        return "json"
+    if first == b"{":
+        line = head.lstrip().split(b"\n", 1)[0]
+        try:
+            json.loads(line)
+            return "jsonl"
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+            # A broken first record of JSON Lines ends like an object; a pretty-printed object does not.
+            return "jsonl" if line.rstrip().endswith(b"}") or name.endswith(".jsonl") else "json"
+    if name.endswith(".json"):
+        return "json"
+    return "hf-page"
+
+
+def read_input(path: str, warnings: Warnings, fmt: str | None = None) -> Iterator[ReadItem]:
+    """Yield the papers and rejections of one input, streaming."""
+    stream, name = open_binary(path)
+    try:
+        try:
+            head = stream.peek(64 * 1024)[: 64 * 1024] if hasattr(stream, "peek") else b""
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{name}: cannot read ({exc})") from None
+        if not head.strip():
+            raise InputError(f"{name}: empty input, no papers")
+        reader = READERS[fmt or detect_format(name, head)]
+        yield from reader(stream, name, warnings)
+    finally:
+        if stream is not None and name != "<stdin>":
+            stream.close()

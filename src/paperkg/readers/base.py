@@ -1,0 +1,136 @@
+"""Shared pieces of the readers: opening inputs as line streams, identity, limits."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from paperkg.model import Paper, Rejection
+
+#: Longest abstract kept, in characters; longer ones are truncated with a warning.
+MAX_ABSTRACT_CHARS = 20_000
+#: Longest title kept, in characters.
+MAX_TITLE_CHARS = 1_000
+#: Longest input line read, in bytes (a longer line is a rejected record, read in pieces).
+MAX_LINE_BYTES = 4 * 1024 * 1024
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+ReadItem = Paper | Rejection
+
+
+class InputError(Exception):
+    """An input that cannot be read at all (missing, a directory, binary, no papers)."""
+
+
+@dataclass
+class Warnings:
+    """Non-fatal notes a reader makes (truncated texts); the pipeline reports them."""
+
+    messages: list[str]
+
+    def add(self, msg: str) -> None:
+        self.messages.append(msg)
+
+
+def open_binary(path: str) -> tuple[BinaryIO, str]:
+    """Open ``path`` (or ``-`` for standard input) as a binary stream, un-gzipping when needed.
+
+    Returns the stream and the display name used in messages.
+    """
+    if path == "-":
+        raw: BinaryIO = sys.stdin.buffer
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{path}: no such file")
+        if p.is_dir():
+            raise InputError(f"{path}: is a directory, not a file")
+        try:
+            raw = open(p, "rb")  # noqa: SIM115 - returned to the caller, closed by it
+        except OSError as exc:
+            raise InputError(f"{path}: cannot open ({exc.strerror})") from None
+        name = path
+    buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+    if buffered.peek(2)[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=buffered, mode="rb"), name  # type: ignore[return-value]
+    return buffered, name
+
+
+def iter_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, bytes]]:
+    """Numbered raw lines (1-based), each at most ``MAX_LINE_BYTES``; a longer one is yielded cut
+    with its overflow dropped (the caller sees the cut line as a bad record)."""
+    n = 0
+    try:
+        while True:
+            line = stream.readline(MAX_LINE_BYTES + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+                # Skip the rest of this over-long line.
+                while True:
+                    more = stream.readline(MAX_LINE_BYTES)
+                    if not more or more.endswith(b"\n"):
+                        break
+            yield n, line
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(f"{name}: read failed after line {n} ({exc})") from None
+
+
+def looks_binary(head: bytes) -> bool:
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return ctrl / len(head) > 0.05
+
+
+_WS = re.compile(r"\s+")
+
+
+def clean_text(s: str) -> str:
+    """Collapse runs of white space (arXiv snapshots wrap lines) and drop NULs."""
+    return _WS.sub(" ", s.replace("\x00", " ")).strip()
+
+
+def title_key(title: str) -> str:
+    """The normalized title used to recognize one paper across inputs."""
+    t = unicodedata.normalize("NFKC", title).casefold()
+    return re.sub(r"[\W_]+", "", t)
+
+
+def title_id(title: str) -> str:
+    return "t-" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
+
+
+_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
+_ARXIV_OLD = re.compile(r"^[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
+
+
+def arxiv_id(value: str | None) -> str | None:
+    """The arXiv id without version when ``value`` is one, else None."""
+    if not value:
+        return None
+    v = value.strip()
+    v = re.sub(r"^(arxiv:|https?://arxiv\.org/(abs|pdf)/)", "", v, flags=re.I)
+    if _ARXIV_NEW.match(v) or _ARXIV_OLD.match(v):
+        return re.sub(r"v\d+$", "", v)
+    return None
+
+
+def cap_text(text: str, limit: int, what: str, where: str, warnings: Warnings) -> str:
+    if len(text) <= limit:
+        return text
+    warnings.add(f"{where}: {what} of {len(text):,} characters truncated to {limit:,}")
+    return text[:limit]

@@ -1,0 +1,173 @@
+"""Corpus-level resolution: mentions of one name across papers become one canonical entity.
+
+* Surface variants share a key: case, hyphens and spaces do not matter, and a
+  parenthesised lower-case tail is dropped ("GPT-4V(ision)" is "GPT-4V").
+* A name typed strongly somewhere (a registry entry, a cue in a paper's title:
+  "MedTrinity-25M: A Large-scale Multimodal Dataset …") gives that type to its
+  weaker-typed mentions in every paper of the corpus.
+* Names that differ only by a version or size ("LLaVA-1.5", "Qwen2-VL 7B") keep their
+  own entity and are linked VARIANT_OF their family when the family is known.
+* Different strong types keep different entities (two unrelated "M3"s stay apart).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from paperkg import __version__
+from paperkg.extract.lexicon import Lexicon, norm
+from paperkg.model import EntityType, ExtractedEntity, NodeKind, PaperExtraction
+
+_TAIL = re.compile(r"\([a-z]+\)$")
+# A version or size at the end of a name: "-1.5", " 7B", "-13B", "v2", " 3.5 Pro".
+_VARIANT_TAIL = re.compile(
+    r"(?:[\s\-_]+(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk])(?:[\s\-](?:pro|ultra|flash|turbo|mini|chat|instruct|base|large|small|xl))?"
+    r"|[\s\-_]+(?:pro|ultra|flash|turbo|mini|chat|instruct|base|large|small|xl|xxl|huge|tiny)"
+    r"|v\d+(?:\.\d+)*)$",
+    re.I,
+)
+
+
+def entity_key(name: str) -> str:
+    """The key under which surface variants of one name meet."""
+    return norm(_TAIL.sub("", name.strip()))
+
+
+def family_of(name: str) -> str | None:
+    """The family name of a versioned or sized name, or None: "LLaVA-1.5-13B" -> "LLaVA-1.5"."""
+    base = _TAIL.sub("", name.strip())
+    m = _VARIANT_TAIL.search(base)
+    if not m or m.start() == 0:
+        return None
+    fam = base[: m.start()].rstrip(" -_")
+    if len(norm(fam)) < 2 or not re.search(r"[A-Za-z]", fam):
+        return None
+    return fam
+
+
+def slug(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name).casefold()
+    s = re.sub(r"[^\w]+|_", "-", s).strip("-")
+    return s or "x"
+
+
+def entity_node_id(kind: NodeKind | EntityType, name: str) -> str:
+    return f"{kind.value}:{slug(name)}"
+
+
+@dataclass
+class _Info:
+    surfaces: Counter[str] = field(default_factory=Counter)
+    votes: dict[EntityType, int] = field(default_factory=dict)  # best strength seen per type
+    counts: Counter[EntityType] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Canonical:
+    key: str
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...]
+    homepage: str | None
+
+    @property
+    def node_id(self) -> str:
+        return entity_node_id(self.type, self.name)
+
+
+class Resolver:
+    """Collects the entities of a corpus, then answers each one's canonical form."""
+
+    STRONG = 3
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self.info: dict[str, _Info] = defaultdict(_Info)
+
+    def add(self, extractions: Iterable[PaperExtraction]) -> None:
+        for ext in extractions:
+            for e in ext.entities:
+                info = self.info[entity_key(e.name)]
+                info.surfaces[e.name] += 1
+                for a in e.aliases:
+                    info.surfaces[a] += 0
+                info.votes[e.type] = max(info.votes.get(e.type, 0), e.type_strength)
+                info.counts[e.type] += 1
+
+    def corpus_type(self, key: str, local: EntityType, local_strength: int) -> EntityType:
+        """The type a mention gets: its own when strong, else the corpus's strongest."""
+        info = self.info.get(key)
+        entry = self.lex.by_key.get(key)
+        if entry is not None and local_strength < self.STRONG:
+            return entry.type
+        if info is None or local_strength >= self.STRONG:
+            return local
+        strong = [t for t, s in info.votes.items() if s >= self.STRONG]
+        if len(strong) == 1:
+            return strong[0]
+        return local
+
+    def retype(self, ext: PaperExtraction) -> PaperExtraction:
+        """Apply corpus-level typing to one paper's entities (merging those that become the same)."""
+        out: dict[tuple[str, EntityType], ExtractedEntity] = {}
+        for e in ext.entities:
+            key = entity_key(e.name)
+            ty = self.corpus_type(key, e.type, e.type_strength)
+            e2 = replace(e, type=ty) if ty is not e.type else e
+            k = (key, ty)
+            if k in out:
+                prev = out[k]
+                e2 = replace(
+                    prev,
+                    mentions=prev.mentions + e2.mentions,
+                    aliases=tuple(dict.fromkeys(prev.aliases + (e2.name,) + e2.aliases)),
+                    role=prev.role if prev.role.value == "introduced" else e2.role,
+                    confidence=max(prev.confidence, e2.confidence),
+                )
+            out[k] = e2
+        return replace(ext, entities=tuple(out.values()))
+
+    def canonical(self, e: ExtractedEntity) -> Canonical:
+        key = entity_key(e.name)
+        entry = self.lex.by_key.get(key)
+        info = self.info.get(key)
+        if entry is not None and entry.type is e.type:
+            name = entry.name
+            homepage = entry.homepage
+            aliases = set(entry.aliases)
+        else:
+            # The most frequent surface; ties go to the first seen.
+            name = info.surfaces.most_common(1)[0][0] if info and info.surfaces else e.name
+            homepage = None
+            aliases = set()
+        if info:
+            aliases.update(info.surfaces)
+        aliases.update(e.aliases)
+        aliases.add(e.name)
+        aliases.discard(name)
+        return Canonical(key, name, e.type, tuple(sorted(aliases)), homepage)
+
+    def family(self, c: Canonical) -> Canonical | None:
+        """The family entity of a variant, when the corpus or the registry knows the family."""
+        fam = family_of(c.name)
+        if fam is None:
+            return None
+        fkey = entity_key(fam)
+        if fkey == c.key:
+            return None
+        entry = self.lex.by_key.get(fkey)
+        info = self.info.get(fkey)
+        if entry is not None:
+            return Canonical(fkey, entry.name, entry.type, tuple(sorted(entry.aliases)), entry.homepage)
+        if info is not None and info.surfaces:
+            ty = c.type if c.type in info.votes else max(info.votes, key=lambda t: info.votes[t])
+            return Canonical(fkey, info.surfaces.most_common(1)[0][0], ty, (), None)
+        return None
+
+
+RESOLVER_NAME = "paperkg.resolve"
+RESOLVER_VERSION = __version__
