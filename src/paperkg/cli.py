@@ -49,8 +49,12 @@ def neo4j_options(f: F) -> F:
     f = click.option(
         "--neo4j-password", envvar="NEO4J_PASSWORD", default="", show_default=False, help="Or NEO4J_PASSWORD."
     )(f)
-    f = click.option("--neo4j-database", default=None, help="Database name (default: the server's default).")(f)
-    f = click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1), help="Rows per transaction.")(f)
+    f = click.option("--neo4j-database", default=None, help="Database name (default: the server's default).")(
+        f
+    )
+    f = click.option(
+        "--batch-size", default=1000, show_default=True, type=click.IntRange(1), help="Rows per transaction."
+    )(f)
     return f
 
 
@@ -64,7 +68,16 @@ def errors_as_click(f: F) -> F:
     from paperkg.readers import InputError
     from paperkg.sinks.base import SinkError
 
-    known = (GoldError, RegistryError, GraphFormatError, BadRecord, NoPapers, QueryError, InputError, SinkError)
+    known = (
+        GoldError,
+        RegistryError,
+        GraphFormatError,
+        BadRecord,
+        NoPapers,
+        QueryError,
+        InputError,
+        SinkError,
+    )
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -144,7 +157,9 @@ def _check_inputs(inputs: tuple[str, ...]) -> None:
 
 def _finish_input_errors(summary: Any) -> None:
     if summary.input_errors:
-        raise click.ClickException(f"{len(summary.input_errors)} input(s) could not be read: {summary.input_errors[0]}")
+        raise click.ClickException(
+            f"{len(summary.input_errors)} input(s) could not be read: {summary.input_errors[0]}"
+        )
 
 
 # ---------------------------------------------------------------- commands
@@ -193,10 +208,14 @@ def extract(inputs: tuple[str, ...], output: str, strict: bool, registry: str | 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of the RDF resources.")
+@click.option(
+    "--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of the RDF resources."
+)
 @click.option("--no-html", is_flag=True, help="Skip graph.html (large corpora).")
 @click.option("--no-rdf", is_flag=True, help="Skip graph.ttl.")
-@click.option("--max-nodes", type=click.IntRange(1), default=None, help="graph.html: draw the N best-connected nodes.")
+@click.option(
+    "--max-nodes", type=click.IntRange(1), default=None, help="graph.html: draw the N best-connected nodes."
+)
 @click.option("--neo4j", "neo4j_uri", default=None, help="Also load the graph into Neo4j at this bolt URI.")
 @neo4j_options
 @input_options
@@ -278,7 +297,9 @@ def stats(graph_file: str, as_json: bool) -> None:
     g = KnowledgeGraph.load(graph_file)
     nodes, edges = g.counts()
     if as_json:
-        click.echo(json.dumps({"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}, indent=2))
+        click.echo(
+            json.dumps({"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}, indent=2)
+        )
         return
     click.echo(f"papers            {nodes.get('paper', 0):>8,}")
     click.echo("entities:")
@@ -291,7 +312,9 @@ def stats(graph_file: str, as_json: bool) -> None:
 
 @main.command(name="eval")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--gold", required=True, type=click.Path(dir_okay=False), help="Gold JSON Lines (paper or span gold).")
+@click.option(
+    "--gold", required=True, type=click.Path(dir_okay=False), help="Gold JSON Lines (paper or span gold)."
+)
 @click.option("--errors", "show_errors", is_flag=True, help="List false positives and misses per paper.")
 @click.option("--label", default="DATASET", show_default=True, help="Span gold: the label scored.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
@@ -343,10 +366,16 @@ def eval_cmd(
     help="Output format.",
 )
 @click.option("-o", "--output", required=True, help="Output file (a directory for neo4j-csv).")
-@click.option("--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="RDF: base IRI of the resources.")
-@click.option("--max-nodes", type=click.IntRange(1), default=None, help="html: draw the N best-connected nodes.")
+@click.option(
+    "--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="RDF: base IRI of the resources."
+)
+@click.option(
+    "--max-nodes", type=click.IntRange(1), default=None, help="html: draw the N best-connected nodes."
+)
 @click.option("--focus", default=None, help="html: draw only this entity's neighbourhood (name or alias).")
-@click.option("--depth", type=click.IntRange(1), default=1, show_default=True, help="html: hops around --focus.")
+@click.option(
+    "--depth", type=click.IntRange(1), default=1, show_default=True, help="html: hops around --focus."
+)
 @errors_as_click
 def export(
     graph_file: str,
@@ -406,7 +435,9 @@ def load(
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="K=V", help="A query parameter (repeatable).")
 @click.option("--backend", type=click.Choice(["cypher", "rdf"]), default="cypher", show_default=True)
-@click.option("--graph", "graph_file", type=click.Path(dir_okay=False), help="rdf backend: the RDF file to query.")
+@click.option(
+    "--graph", "graph_file", type=click.Path(dir_okay=False), help="rdf backend: the RDF file to query."
+)
 @click.option("--neo4j", "neo4j_uri", envvar="NEO4J_URI", default="bolt://localhost:7687", show_default=True)
 @neo4j_options
 @click.option("--json", "as_json", is_flag=True, help="Print rows as JSON.")

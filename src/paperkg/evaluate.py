@@ -14,12 +14,17 @@ Names are compared after NFKC, lower-casing, and dropping all but letters and di
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from paperkg.extract.lexicon import norm
+
+def norm(s: str) -> str:
+    """The referee's name key: NFKC, lower case, every character but letters and digits dropped."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).lower())
 
 
 class GoldError(ValueError):
@@ -51,7 +56,12 @@ class PaperErrors:
 
     def empty(self) -> bool:
         return not (
-            self.false_positives or self.misses or self.wrong_type or self.wrong_role or self.url_fp or self.url_fn
+            self.false_positives
+            or self.misses
+            or self.wrong_type
+            or self.wrong_role
+            or self.url_fp
+            or self.url_fn
         )
 
 
@@ -125,7 +135,9 @@ def score_papers(
         typed.tp += ok_type
         typed.fp += len(unmatched) + len(matched) - ok_type
         typed.fn += len(gents) - ok_type
-        err.misses = [f"{gents[i]['name']} [{gents[i]['type']}]" for i in range(len(gents)) if i not in matched]
+        err.misses = [
+            f"{gents[i]['name']} [{gents[i]['type']}]" for i in range(len(gents)) if i not in matched
+        ]
         gu = {_url_key(u["url"]) for u in g.get("urls", [])}
         pu = {_url_key(u["url"] if isinstance(u, dict) else u) for u in p.get("urls", [])}
         urls.tp += len(gu & pu)

@@ -9,29 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class EntityType(str, Enum):
+class EntityType(StrEnum):
     MODEL = "model"
     DATASET = "dataset"
     BENCHMARK = "benchmark"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     INTRODUCED = "introduced"
     USED = "used"
 
 
-class UrlKind(str, Enum):
+class UrlKind(StrEnum):
     CODE = "code"
     DATA = "data"
     MODEL = "model"
     PROJECT = "project"
 
 
-class NodeKind(str, Enum):
+class NodeKind(StrEnum):
     PAPER = "paper"
     MODEL = "model"
     DATASET = "dataset"
@@ -49,7 +49,7 @@ class NodeKind(str, Enum):
         return self in (NodeKind.MODEL, NodeKind.DATASET, NodeKind.BENCHMARK)
 
 
-class EdgeType(str, Enum):
+class EdgeType(StrEnum):
     INTRODUCES = "INTRODUCES"
     USES = "USES"
     EVALUATES_ON = "EVALUATES_ON"
@@ -59,7 +59,7 @@ class EdgeType(str, Enum):
     TRAINED_ON = "TRAINED_ON"
 
 
-class Field(str, Enum):
+class Field(StrEnum):
     TITLE = "title"
     ABSTRACT = "abstract"
 

@@ -307,7 +307,11 @@ class GraphBuilder:
                         nid,
                         fid,
                         EdgeType.VARIANT_OF,
-                        {"extractor": RESOLVER_NAME, "extractor_version": RESOLVER_VERSION, "confidence": 0.9},
+                        {
+                            "extractor": RESOLVER_NAME,
+                            "extractor_version": RESOLVER_VERSION,
+                            "confidence": 0.9,
+                        },
                     )
                 )
         for u in ext.urls:

@@ -103,6 +103,9 @@ class Resolver:
         info = self.info.get(key)
         entry = self.lex.by_key.get(key)
         if entry is not None and local_strength < self.STRONG:
+            swappable = (EntityType.DATASET, EntityType.BENCHMARK)
+            if entry.type in swappable and local in swappable and local_strength >= 2:
+                return local  # this paper's own cue decides between dataset and benchmark
             return entry.type
         if info is None or local_strength >= self.STRONG:
             return local
@@ -124,7 +127,7 @@ class Resolver:
                 e2 = replace(
                     prev,
                     mentions=prev.mentions + e2.mentions,
-                    aliases=tuple(dict.fromkeys(prev.aliases + (e2.name,) + e2.aliases)),
+                    aliases=tuple(dict.fromkeys((*prev.aliases, e2.name, *e2.aliases))),
                     role=prev.role if prev.role.value == "introduced" else e2.role,
                     confidence=max(prev.confidence, e2.confidence),
                 )

@@ -3,13 +3,14 @@ and the ``paperkg_entities`` component that writes candidate spans to ``doc.span
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from paperkg.extract import rules
 from paperkg.extract.lexicon import Lexicon, load_lexicon
@@ -28,7 +29,19 @@ def make_nlp(registry: str | None = None) -> Language:
     # Keep hyphenated names whole ("Qwen2-VL", "CLIP-MoE"): drop the letter-hyphen-letter infix.
     infixes = [p for p in nlp.Defaults.infixes if "-" not in p and "–" not in p]
     infixes.append(r"(?<=[a-z])[—–](?=[A-Za-z])")
+    # Glued sentences and brackets from scraped text: "underexplored.In", "Models(LLMs)".
+    infixes.append(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])")
+    infixes.append(r"(?<=[a-z]{2})\((?=[A-Z])")
+    infixes.append(r"~")
+    infixes.append(r"(?<=[a-zA-Z]):(?=[A-Z])")
+    infixes.append(r"(?<=[A-Za-z]{2})/(?=[A-Za-z]{2})")
+    infixes.append(r"(?<=[a-z]\.),(?=[A-Z])")
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # A full stop after a capital or "+" ends the sentence ("… on GPT-4V.", "RefCOCO+.").
+    # Sizes stay on their names ("CCMD-8M", "DetailedTextCaps-100K"): drop the unit and currency suffixes.
+    suffixes = [x for x in nlp.Defaults.suffixes if not x.startswith("(?<=[0-9])")]
+    suffixes.append(r"(?<=[A-Z0-9+])\.$")
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.token_match = _TOKEN_MATCH.match
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("paperkg_entities", config={"registry": registry})
@@ -62,11 +75,20 @@ class EntitiesComponent:
 
 def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rules.Cand]:
     """All candidate mentions in one field, typed and with their role evidence."""
-    title_cand = rules.title_name(doc, lex) if is_title else None
+    title_cands = rules.title_names(doc, lex) if is_title else []
+    title_cand = title_cands[-1] if title_cands else None
     reg = rules._registry_spans(doc, lex)
     shape = rules.shape_candidates(doc, lex)
-    first = [title_cand] if title_cand else []
-    base = rules.merge_candidates(first, reg, shape)
+    base = rules.merge_candidates(title_cands, reg, shape)
+    generic_acronyms: set[str] = doc.user_data.setdefault("generic_acronyms", set())
+    long_forms: dict[str, str] = doc.user_data.setdefault("long_forms", {})
+    if title_cand is not None and title_cand.end + 1 < len(doc):
+        # "COSMO: COntrastive Streamlined MultimOdal Model": the words after the colon spell the name.
+        after = rules.spelled_out(doc, title_cand.text, title_cand.end + 1)
+        if after > title_cand.end + 1:
+            span = doc[title_cand.end + 1 : after]
+            long_forms[rules.span_key(title_cand.text)] = span.text
+            base = [c for c in base if not (span.start <= c.start < span.end)]
 
     # Acronyms defined in parentheses.
     by_start = {c.start: c for c in base}
@@ -82,6 +104,7 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
             continue
         if not rules._is_title_case(long) or lex.is_generic(long.text):
             drop.add(c.start)  # "electrocardiogram (ECG)": a concept, not a name
+            generic_acronyms.add(rules.span_key(c.text))
             continue
         aliases[c.start] = long.text
         last = long[-1].lower_
@@ -97,7 +120,11 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
     cands = rules.merge_candidates(base, lst)
 
     intro = rules.intro_token_ranges(doc, lex)
-    title_cue = rules.title_cue_type(doc, title_cand.end + 1, lex) if title_cand else None
+    title_cues = rules.title_cue_types(doc, title_cand.end + 1, lex) if title_cand else []
+    if len(title_cues) < len(title_cands):
+        title_cues = title_cues[:1] * len(title_cands) if len(title_cues) == 1 else [None] * len(title_cands)
+    title_cue_by_start = {c.start: ty for c, ty in zip(title_cands, title_cues, strict=False)}
+    by_list = rules.list_types(doc, lex)
     out: list[rules.Cand] = []
     firsts = set()
     for s, e in intro:
@@ -105,7 +132,7 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
         if inside:
             firsts.add(inside[0].start)
             # "we introduce X and Y": a second name joined by "and" right after the first.
-            for a, b in zip(inside, inside[1:], strict=False):
+            for a, b in itertools.pairwise(inside):
                 if a.start in firsts and b.start - a.end <= 2 and doc[a.end].lower_ in ("and", ","):
                     firsts.add(b.start)
     for c in cands:
@@ -113,10 +140,11 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
             c = replace(c, alias=aliases[c.start])
         if c.start in long_types:
             c = rules.with_type(c, long_types[c.start], 3)
-        if c is title_cand or c.source == "title":
-            c = rules.with_type(c, title_cue, 3)
-        c = rules.with_type(c, rules.cue_type(doc, c.start, c.end, lex), 2)
-        c = rules.with_type(c, rules.name_shape_type(c.text), 2)
+        c = rules.with_type(c, *rules.name_shape_type(c.text))
+        if c.source == "title":
+            c = rules.with_type(c, title_cue_by_start.get(c.start), 3)
+        c = rules.with_type(c, *rules.cue_type(doc, c.start, c.end, lex))
+        c = rules.with_type(c, by_list.get(c.start), 2)
         c = rules.with_type(c, rules.context_type(doc, c.start, lex), 1)
         if c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex)):
             c = replace(c, introduced=True, confidence=max(c.confidence, 0.8))

@@ -3,6 +3,7 @@ paper's title and abstract and folds the candidate mentions into entities."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ EXTRACTOR_VERSION = __version__
 TYPE_ORDER = (EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK)
 
 
+_ALLCAPS_WORD = re.compile(r"^[A-Z]{2,}$")
+
+
 @dataclass
 class _Acc:
     """Evidence gathered for one entity of one paper."""
@@ -41,6 +45,7 @@ class _Acc:
     aliases: list[str] = field(default_factory=list)
     confidence: float = 0.0
     from_title: bool = False
+    sources: set[str] = field(default_factory=set)
 
     def strength(self) -> int:
         return max(self.votes.values(), default=0)
@@ -49,7 +54,11 @@ class _Acc:
         if not self.votes:
             return EntityType.MODEL
         best = max(self.votes.values())
-        return next(t for t in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL) if self.votes.get(t) == best)
+        return next(
+            t
+            for t in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL)
+            if self.votes.get(t) == best
+        )
 
 
 class Extractor:
@@ -114,6 +123,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
             if c.type is not None:
                 acc.votes[c.type] = max(acc.votes.get(c.type, 0), c.type_strength)
             acc.introduced |= c.introduced
+            acc.sources.add(c.source)
             acc.confidence = max(acc.confidence, c.confidence)
             if c.alias and c.alias not in acc.aliases:
                 acc.aliases.append(c.alias)
@@ -126,13 +136,47 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
         acc = accs[key]
         for doc in (adoc,):
             for t in doc:
-                if norm(t.text) == key and not any(m.field is Field.ABSTRACT and m.start == t.idx for m in acc.mentions):
+                if norm(t.text) == key and not any(
+                    m.field is Field.ABSTRACT and m.start == t.idx for m in acc.mentions
+                ):
                     acc.mentions.append(
                         Mention(Field.ABSTRACT, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.85)
                     )
+    # Acronyms a paper defines as plain concepts ("electrocardiogram (ECG)") are not names anywhere in it.
+    generic = set(tdoc.user_data.get("generic_acronyms", ())) | set(
+        adoc.user_data.get("generic_acronyms", ())
+    )
+    for key, long in tdoc.user_data.get("long_forms", {}).items():
+        if key in accs and long not in accs[key].aliases:
+            accs[key].aliases.append(long)
+    # Parts of a paper's hyphenated names are names too when they stand alone ("4M" of "4M-21",
+    # "STAN" of "Mug-STAN").
+    parts: dict[str, str] = {}
+    for key in order:
+        pieces = [x for x in accs[key].name.split("-") if len(x) >= 2]
+        if len(pieces) > 1:
+            for x in pieces:
+                if (rules.is_nameish(x) or rules._SIZE.match(x)) and not lex.is_generic(x):
+                    parts.setdefault(norm(x), x)
+    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
+        for t in doc:
+            k = norm(t.text)
+            if k in parts and t.text == parts[k]:
+                acc = accs.get(k)
+                if acc is None:
+                    acc = accs[k] = _Acc(name=t.text, sources={"part"})
+                    order.append(k)
+                if not any(m.field is f and m.start == t.idx for m in acc.mentions):
+                    acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
+    part_keys = set(parts)
+    lower_words = {t.lower_ for d in (tdoc, adoc) for t in d if t.is_lower}
     entities = []
     for key in order:
         acc = accs[key]
+        if key in generic and not acc.from_title:
+            continue
+        if not keep(acc, lower_words, lex, key in part_keys):
+            continue
         entities.append(
             ExtractedEntity(
                 name=acc.name,
@@ -147,12 +191,29 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     urls = []
     for f, text in ((Field.TITLE, paper.title), (Field.ABSTRACT, paper.abstract)):
         for u in find_urls(text):
-            urls.append(ExtractedUrl(u.url, u.kind, Mention(f, u.start, u.end, u.url, _sentence_at(text, u.start), 0.99)))
+            urls.append(
+                ExtractedUrl(
+                    u.url, u.kind, Mention(f, u.start, u.end, u.url, _sentence_at(text, u.start), 0.99)
+                )
+            )
     seen = {u.url.rstrip("/").lower() for u in urls}
     for link in paper.links:
         if link.rstrip("/").lower() not in seen:
             urls.append(ExtractedUrl(link, classify_url(link), None))
     return PaperExtraction(paper, tuple(entities), tuple(urls), EXTRACTOR_NAME, EXTRACTOR_VERSION)
+
+
+def keep(acc: _Acc, lower_words: set[str], lex: Lexicon, is_part: bool = False) -> bool:
+    """Drop weakly supported shape-only names: styled common words ("MultiModal" where the
+    paper also writes "multimodal") and bare unknown acronyms with no cue, role or definition."""
+    if acc.sources - {"shape"} or acc.from_title or acc.introduced:
+        return True
+    name = acc.name
+    if not re.search(r"\d", name) and name.lower() in lower_words and not name.isupper():
+        return False
+    if _ALLCAPS_WORD.match(name) and lex.lookup(name) is None:
+        return bool(acc.aliases) or acc.strength() >= 2 or len(acc.mentions) >= 2 or is_part
+    return True
 
 
 def _sentence_at(text: str, pos: int) -> str:

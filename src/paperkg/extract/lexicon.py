@@ -20,8 +20,9 @@ class RegistryError(ValueError):
 
 
 def norm(s: str) -> str:
-    """The comparison key of a name: NFKC, lower case, letters and digits only."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).casefold())
+    """The comparison key of a name: NFKC, lower case, letters and digits only ("+" kept as "plus",
+    so RefCOCO+ and RefCOCO stay two names)."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).casefold().replace("+", "plus"))
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class Lexicon:
             return None
         if e.case_sensitive and surface not in e.surfaces():
             return None
+        if surface.islower() and not any(x.islower() for x in e.surfaces()):
+            return None  # "multiple" is a word, not MultiPL-E; "of a" is not OFA
+        if surface.isalpha() and not any(surface.casefold() == x.casefold() for x in e.surfaces()):
+            return None  # a plain word matching only once punctuation is dropped: "Multiple"
         return e
 
     def is_generic(self, surface: str) -> bool:

@@ -18,7 +18,7 @@ from paperkg.model import EntityType
 # ---------------------------------------------------------------- token shapes
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[KMBTkmbt]$")  # 7B, 100K, 1.5M
 _DIM = re.compile(r"^\d+(?:\.\d+)?(?:[xX×]|[dD]|fps|FPS|px|ms|s|h|GB|MB|TB|bit|bits)$")  # 3D, 2x, 30fps
-_VERSION = re.compile(r"^[vV]?\d+(?:\.\d+)*[a-z]?$")  # 1.5, 3, v2, 2.0
+_VERSION = re.compile(r"^[vV]?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 1.5, 3, v2, 2.0
 _NUMBERISH = re.compile(r"^[\d.,%+\-–/×x:]+$")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
 _INNER_UPPER = re.compile(r"^.+[A-Z]")
@@ -32,6 +32,8 @@ _YEARISH = re.compile(r"^(19|20)\d\d[a-z]?$")
 
 def _part_nameish(p: str) -> bool:
     if len(p) < 2 or not _HAS_LETTER.search(p):
+        return False
+    if p[0].isupper() and p[1:].islower():
         return False
     if _SIZE.match(p) or _DIM.match(p) or _ORDINAL.match(p):
         return False
@@ -49,6 +51,8 @@ def is_nameish(text: str) -> bool:
     if _SINGLE_CAP_PREFIX.match(text):
         return True
     parts = [p for p in re.split(r"[-/]", text) if p]
+    if len(parts) > 1 and _SIZE.match(parts[0]) and parts[1][:1].isdigit():
+        return True  # "4M-21"
     return any(_part_nameish(p) for p in parts)
 
 
@@ -85,8 +89,13 @@ def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
                 if j - i > 1 and any(t.is_punct and t.text not in "-./+" for t in span):
                     continue
                 entry = lex.lookup(span.text)
-                if entry is not None and not (j - i == 1 and doc[i].is_lower and not entry.case_sensitive and len(doc[i]) < 5):
-                    hit = Cand(i, j, span.text, "registry", entry.type, 3, confidence=0.95)
+                if entry is not None and not (
+                    j - i == 1 and doc[i].is_lower and not entry.case_sensitive and len(doc[i]) < 5
+                ):
+                    end = _extend_version(doc, i, j, lex, registry=True)
+                    # Datasets and benchmarks swap roles between papers: context may retype them.
+                    strength = 3 if entry.type is EntityType.MODEL else 1
+                    hit = Cand(i, end, doc[i:end].text, "registry", entry.type, strength, confidence=0.95)
                     break
         if hit:
             out.append(hit)
@@ -96,14 +105,15 @@ def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
     return out
 
 
-def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
+def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool = False) -> int:
     """Extend a name over a following version, size or tier: "Gemini 1.5 Pro", "Qwen2-VL 7B"."""
     quals = lex.word_set("version_qualifiers")
     j = end
     took_version = False
     while j < len(doc) and doc[j - 1].whitespace_ and j - end < 3:
         t = doc[j].text
-        if (_VERSION.match(t) and not _YEARISH.match(t) and len(t) <= 5) and not took_version:
+        bare_int = t.isdigit() and not registry
+        if _VERSION.match(t) and not _YEARISH.match(t) and len(t) <= 5 and not took_version and not bare_int:
             took_version = True
             j += 1
         elif _SIZE.match(t) and t[-1] in "BMbm":
@@ -116,18 +126,54 @@ def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
     return j
 
 
+_MODIFIER_SUFFIX = re.compile(
+    r"-(based|like|style|driven|powered|guided|free|specific|aware|centric|only|level|scale|sized|generated|"
+    r"annotated|derived|inspired|enhanced|augmented|initialized|pretrained|tuned|finetuned|family|series|related|"
+    r"filtered|curated|trained|resistant|proposed|agnostic|alike|optimized|blind|compatible|friendly|oriented|"
+    r"conditioned|supervised|centered|equipped|integrated|empowered|assisted|as-a-judge|as-predictor)$",
+    re.I,
+)
+_URLISH = re.compile(r"(://|^www\.|\.[a-z]{2,}\b|github|huggingface|arxiv|^\\|^w/|[=%@]|\d times|\dtimes)")
+
+
+def name_part(text: str, lex: Lexicon) -> str | None:
+    """The name in a token, or None: "CLIP-based" -> "CLIP", "MM-LLMs" -> None (a generic head)."""
+    if _URLISH.search(text):
+        return None
+    if text.count("(") != text.count(")"):
+        text = text.strip("()")
+    stem = _MODIFIER_SUFFIX.sub("", text)
+    if re.search(r"[a-z]s$", stem) and re.search(r"[A-Z]", stem[:-1]):
+        # A plural: "ViTs" names the family ViT when that is known, else a class of things.
+        single = stem[:-1]
+        return single if lex.lookup(single) is not None else None
+    if not is_nameish(stem) or lex.is_generic(stem):
+        return None
+    if stem[0].islower() and not re.search(r"\d", stem) and lex.lookup(stem) is None:
+        return None  # "mRAG", "multiModal", "k-NN": styled words, rarely names
+    parts = [p for p in re.split(r"-", stem) if p]
+    if len(parts) > 1 and (lex.is_generic(parts[-1]) or (lex.is_generic(parts[0]) and parts[0].islower())):
+        return None  # "omni-MLLMs", "video-LMMs", "non-LLM"
+    return stem
+
+
 def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     """Name-shaped tokens (with their versions) that are not generic terms."""
     out: list[Cand] = []
     i = 0
     while i < len(doc):
         t = doc[i]
-        if is_nameish(t.text) and not lex.is_generic(t.text):
-            end = _extend_version(doc, i, i + 1, lex)
-            out.append(Cand(i, end, doc[i:end].text, "shape"))
-            i = end
-        else:
+        stem = name_part(t.text, lex)
+        if stem is None:
             i += 1
+            continue
+        if stem != t.text:
+            out.append(Cand(i, i + 1, stem, "shape"))
+            i += 1
+            continue
+        end = _extend_version(doc, i, i + 1, lex)
+        out.append(Cand(i, end, doc[i:end].text, "shape"))
+        i = end
     return out
 
 
@@ -168,37 +214,72 @@ def _is_title_case(span: Span) -> bool:
 
 
 # ---------------------------------------------------------------- type evidence
-def cue_type(doc: Doc, start: int, end: int, lex: Lexicon) -> EntityType | None:
-    """A cue noun right after the name ("the COCO dataset", "MMBench benchmark") or before it
-    ("the benchmark MMBench", "datasets like COCO")."""
-    for j in range(end, min(len(doc), end + 3)):
-        w = doc[j].lower_
-        for ty in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
-            if w in lex.cues[ty]:
-                return ty
-        if doc[j].is_punct or not (doc[j].is_alpha or doc[j].text == "-"):
-            break
-    if start > 0:
-        w = doc[start - 1].lower_
-        if start > 1 and doc[start - 1].text in (",", "as", "like", "including"):
-            w = doc[start - 2].lower_
-        for ty in (EntityType.BENCHMARK, EntityType.DATASET):
-            plural = {c + "s" for c in lex.cues[ty]}
-            if w in lex.cues[ty] or w in plural:
-                return ty
+def _cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = tuple(EntityType)) -> EntityType | None:
+    w = word.lower()
+    for ty in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
+        if ty in types and (w in lex.cues[ty] or (w.endswith("s") and w[:-1] in lex.cues[ty])):
+            return ty
     return None
 
 
-def name_shape_type(text: str) -> EntityType | None:
+_DET = ("a", "an", "the", "our", "this", "its")
+_BEFORE_LINK = (",", "as", "like", "including", ":", "(", "named", "called", "dubbed", "termed", "namely")
+
+
+def cue_type(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
+    """Type evidence from cue nouns around a name, with its strength:
+    3 for an appositive ("COMPOSITIONCAP, a new dataset for …") or a defining parenthesis
+    ("MMEB (Massive Multimodal Embedding Benchmark)"); 2 for an adjacent noun ("the COCO dataset",
+    "datasets such as COCO", "a dataset (HumanCaptionHQ)")."""
+    n = len(doc)
+    j = end
+    # A parenthesis right after the name: its last word, then the word after it.
+    if j < n and doc[j].text == "(":
+        k = j + 1
+        while k < n and k - j < 10 and doc[k].text != ")":
+            k += 1
+        if k < n and doc[k].text == ")":
+            ty = _cue_of(doc[k - 1].text, lex) if k - 1 > j else None
+            if ty:
+                return ty, 3
+            j = k + 1
+    # Appositive: ", a new comprehensive dataset".
+    if j < n and doc[j].text in (",", ":", "-", "–", "—", "is"):
+        k = j + 1
+        if k < n and doc[k].lower_ in _DET:
+            for m in range(k + 1, min(n, k + 6)):
+                if doc[m].is_punct and doc[m].text != "-":
+                    break
+                ty = _cue_of(doc[m].text, lex)
+                if ty:
+                    return ty, 3
+    # Adjacent head noun: "COCO dataset", "MSR-VTT retrieval benchmark".
+    for k in range(j, min(n, j + 3)):
+        ty = _cue_of(doc[k].text, lex)
+        if ty:
+            return ty, 2
+        if doc[k].is_punct or not (doc[k].is_alpha or doc[k].text == "-"):
+            break
+    if start > 0:
+        k = start - 1
+        while k > 0 and (doc[k].text in _BEFORE_LINK or doc[k].lower_ in ("such",)) and start - k < 4:
+            k -= 1
+        ty = _cue_of(doc[k].text, lex, (EntityType.BENCHMARK, EntityType.DATASET))
+        if ty:
+            return ty, 2
+    return None, 0
+
+
+def name_shape_type(text: str) -> tuple[EntityType | None, int]:
     """What the name itself says: "...Bench" a benchmark, "...-25M" or "...-100K" a dataset."""
     low = text.lower()
     if re.search(r"bench(mark)?\b|bench$|-?eval$|arena$|leaderboard", low) or re.search(r"Bench", text):
-        return EntityType.BENCHMARK
-    if re.search(r"-?\d+(\.\d+)?[mk]$", low) or re.search(r"(corpus|dataset|data|set)$", low):
-        return EntityType.DATASET
+        return EntityType.BENCHMARK, 3
+    if re.search(r"[a-z].*-?\d+(\.\d+)?[mk]$", low) or re.search(r"(corpus|dataset|data|set)$", low):
+        return EntityType.DATASET, 2
     if re.search(r"(qa|vqa)$", low) and len(text) > 4:
-        return EntityType.BENCHMARK
-    return None
+        return EntityType.BENCHMARK, 1
+    return None, 0
 
 
 def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
@@ -206,7 +287,10 @@ def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
     left = doc[max(0, start - 8) : start].text.lower()
     # Allow a list between the cue and this name: "evaluated on A, B and X".
     left = re.sub(r"\s+", " ", left)
-    for ty, key in ((EntityType.DATASET, "dataset_context_before"), (EntityType.BENCHMARK, "benchmark_context_before")):
+    for ty, key in (
+        (EntityType.DATASET, "dataset_context_before"),
+        (EntityType.BENCHMARK, "benchmark_context_before"),
+    ):
         for cue in lex.patterns.get(key, []):
             if cue in left:
                 return ty
@@ -229,17 +313,29 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
                 hit = True
             elif low in verbs:
                 back = " ".join(x.lower_ for x in toks[max(0, k - 4) : k])
-                if re.search(r"\b(we|paper|work|study|here|article|i)\b", back) or k == 0:
-                    hit = True
-                elif re.search(r"\b(is|are|was|were|be|been)\b", back) and re.search(
-                    r"\b(this|our|here)\b", " ".join(x.lower_ for x in toks[max(0, k - 8) : k])
+                if (
+                    re.search(r"\b(we|paper|work|study|here|article|i)\b", back)
+                    or k == 0
+                    or (
+                        re.search(r"\b(is|are|was|were|be|been)\b", back)
+                        and re.search(
+                            r"\b(this|our|here)\b", " ".join(x.lower_ for x in toks[max(0, k - 8) : k])
+                        )
+                    )
                 ):
                     hit = True
             if hit:
                 s = t.i + 1
                 e = s
-                while e < sent.end and e - s < 25 and doc[e].text not in (";",) and not (
-                    doc[e].text == "," and e + 1 < sent.end and doc[e + 1].lower_ in ("which", "where", "while")
+                while (
+                    e < sent.end
+                    and e - s < 25
+                    and doc[e].text not in (";",)
+                    and not (
+                        doc[e].text == ","
+                        and e + 1 < sent.end
+                        and doc[e + 1].lower_ in ("which", "where", "while")
+                    )
                 ):
                     e += 1
                 out.append((s, e))
@@ -247,7 +343,7 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
 
 
 def appositive_intro(doc: Doc, c: Cand, lex: Lexicon) -> bool:
-    """"X, a new benchmark for …" / "X is a novel dataset" / "X: a …" at the start of a sentence."""
+    """ "X, a new benchmark for …" / "X is a novel dataset" / "X: a …" at the start of a sentence."""
     adj = lex.word_set("intro_appositive_adjectives")
     sent = doc[c.start].sent
     if c.start - sent.start > 2:
@@ -258,6 +354,47 @@ def appositive_intro(doc: Doc, c: Cand, lex: Lexicon) -> bool:
         if window and window[0] in ("a", "an", "the") and any(w in adj for w in window[1:]):
             return True
     return False
+
+
+def title_names(doc: Doc, lex: Lexicon) -> list[Cand]:
+    """The names before a title's colon, "Molmo and PixMo: …" giving two."""
+    c = title_name(doc, lex)
+    if c is None:
+        return []
+    head = doc[c.start : c.end]
+    seps = [t.i for t in head if t.lower_ in ("and", "&") or t.text == ","]
+    if not seps:
+        return [c]
+    out = []
+    start = c.start
+    for k in [*seps, c.end]:
+        if k > start:
+            part = doc[start:k]
+            if any(is_nameish(t.text) or t.text[:1].isupper() for t in part):
+                out.append(Cand(start, k, part.text, "title", introduced=True, confidence=0.9))
+        start = k + 1
+    return out
+
+
+def spelled_out(doc: Doc, acronym: str, start: int) -> int:
+    """If the words from ``start`` spell ``acronym`` by their capitals ("COntrastive Streamlined
+    MultimOdal Model" for COSMO), the index after them; else ``start``."""
+    letters = [c for c in acronym.upper() if c.isalnum()]
+    i = start
+    k = 0
+    while i < len(doc) and k < len(letters):
+        caps = [ch for ch in doc[i].text if ch.isupper() or ch.isdigit()]
+        if not caps or caps[0] != letters[k]:
+            if doc[i].is_lower and len(doc[i]) <= 4:  # "for", "of", "and" inside a long form
+                i += 1
+                continue
+            break
+        n = 0
+        while n < len(caps) and k < len(letters) and caps[n] == letters[k]:
+            n += 1
+            k += 1
+        i += 1
+    return i if k == len(letters) and i - start >= 2 else start
 
 
 def title_name(doc: Doc, lex: Lexicon) -> Cand | None:
@@ -273,37 +410,51 @@ def title_name(doc: Doc, lex: Lexicon) -> Cand | None:
     if sep is None or sep == 0:
         return None
     head = doc[:sep]
-    if head.text.endswith("-"):
-        head_text = head.text[:-1]
-    else:
-        head_text = head.text
+    head_text = head.text[:-1] if head.text.endswith("-") else head.text
     toks = [t for t in head if t.text not in ("-",)]
     if len(toks) > 4:
         return None
     words = head_text.split()
     nameish = any(is_nameish(w.rstrip("-")) for w in words)
-    if not nameish and not (len(words) <= 3 and all(w[:1].isupper() for w in words)):
+    if not nameish and not (len(words) <= 3 and all(w[:1].isupper() or w[:1].isdigit() for w in words)):
         return None
     if lex.is_generic(head_text) or all(lex.is_generic(w) for w in words):
         return None
-    if not nameish and len(words) > 1:
-        # "Grounded Language Learning: …" is a phrase, not a name, unless it is a known one.
-        if lex.lookup(head_text) is None:
-            return None
-    end = head.end if not head.text.endswith("-") else head.end
-    return Cand(0, end, head_text, "title", introduced=True, confidence=0.9)
+    if not nameish and len(words) > 1 and lex.lookup(head_text) is None:
+        return None  # "Grounded Language Learning: …" is a phrase, not a name, unless it is a known one
+    return Cand(0, head.end, head_text, "title", introduced=True, confidence=0.9)
 
 
-def title_cue_type(doc: Doc, sep_end: int, lex: Lexicon) -> EntityType | None:
-    """The first cue noun in the words after a title's colon: "…: A Large-scale Multimodal Dataset for …"."""
-    for t in doc[sep_end : sep_end + 10]:
+def title_cue_types(doc: Doc, sep_end: int, lex: Lexicon) -> list[EntityType | None]:
+    """The head cue noun of each description after a title's colon, in order:
+    "…: A Large-scale Multimodal Dataset for …" -> [dataset];
+    "…: A Large Vision-Language Model and A Comprehensive Multimodal Dataset" -> [model, dataset].
+    A description that starts with a verb ("Evaluating …", "Towards …") gives none."""
+    out: list[EntityType | None] = []
+    words = doc[sep_end : sep_end + 16]
+    if (
+        not len(words)
+        or words[0].lower_.endswith("ing")
+        or words[0].lower_ in ("towards", "toward", "when", "how")
+    ):
+        return out
+    last: EntityType | None = None
+    for t in words:
         w = t.lower_
-        if w in ("for", "of", "with", "via", "to", "on", "in", "by", "from", "and"):
+        if w in ("and", "&"):
+            out.append(last)
+            last = None
+            continue
+        if (
+            w in ("for", "of", "with", "via", "to", "on", "in", "by", "from", "through", "that", "is")
+            or t.text == ":"
+        ):
             break
-        for ty in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
-            if w in lex.cues[ty] or (w.endswith("s") and w[:-1] in lex.cues[ty]):
-                return ty
-    return None
+        ty = _cue_of(t.text, lex)
+        if ty:
+            last = ty
+    out.append(last)
+    return out
 
 
 def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
@@ -366,9 +517,34 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
         w = doc[i].text
         nxt = doc[i + 1].lower_
         ty = next((t for t in (EntityType.BENCHMARK, EntityType.DATASET) if nxt in lex.cues[t]), None)
-        if ty and is_capitalized_word(w) and not lex.is_generic(w) and i != doc[i].sent.start:
-            if i > 0 and doc[i - 1].lower_ in ("the", "on", "of", "from", "our"):
-                out.append(Cand(i, i + 1, w, "cue", ty, 2, confidence=0.6))
+        ok_word = ty and is_capitalized_word(w) and not lex.is_generic(w) and i != doc[i].sent.start
+        if ok_word and i > 0 and doc[i - 1].lower_ in ("the", "on", "of", "from", "our"):
+            out.append(Cand(i, i + 1, w, "cue", ty, 2, confidence=0.6))
+    return out
+
+
+def list_types(doc: Doc, lex: Lexicon) -> dict[int, EntityType]:
+    """Types for every item of a list that a cue noun governs: "WikiMEL, RichpediaMEL, and
+    WikiDiverse datasets", "benchmarks such as MME, MMBench and SEED-Bench"."""
+    out: dict[int, EntityType] = {}
+    for items in coordination_lists(doc):
+        last_end = items[-1][1]
+        ty = _cue_of(doc[last_end - 1].text, lex) if items[-1][1] - items[-1][0] >= 2 else None
+        if ty is None and last_end < len(doc):
+            ty = _cue_of(doc[last_end].text, lex)
+        if ty is None:
+            k = items[0][0] - 1
+            while (
+                k > 0
+                and (doc[k].text in _BEFORE_LINK or doc[k].lower_ in ("such", "on", "the"))
+                and items[0][0] - k < 4
+            ):
+                k -= 1
+            if k >= 0 and k < items[0][0]:
+                ty = _cue_of(doc[k].text, lex, (EntityType.BENCHMARK, EntityType.DATASET))
+        if ty is not None:
+            for s, _e in items:
+                out[s] = ty
     return out
 
 

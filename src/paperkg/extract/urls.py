@@ -34,11 +34,11 @@ def clean_url(raw: str) -> str:
     """Drop trailing punctuation, unbalanced closing brackets and LaTeX leftovers."""
     u = _LATEX.sub("", raw)
     while u:
-        if u[-1] in _TRAILING:
-            u = u[:-1]
-        elif u[-1] == ")" and u.count("(") < u.count(")"):
-            u = u[:-1]
-        elif u[-1] == "]" and u.count("[") < u.count("]"):
+        if (
+            u[-1] in _TRAILING
+            or (u[-1] == ")" and u.count("(") < u.count(")"))
+            or (u[-1] == "]" and u.count("[") < u.count("]"))
+        ):
             u = u[:-1]
         else:
             break

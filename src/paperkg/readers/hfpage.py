@@ -83,8 +83,12 @@ def read_hf_page(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[Re
         yield from bad
         bad.clear()
         if pending is not None and not is_title(para) and is_abstract(para.text):
-            title = cap_text(clean_text(pending.text), MAX_TITLE_CHARS, "title", f"{name}:{pending.line}", warnings)
-            abstract = cap_text(clean_text(para.text), MAX_ABSTRACT_CHARS, "abstract", f"{name}:{para.line}", warnings)
+            title = cap_text(
+                clean_text(pending.text), MAX_TITLE_CHARS, "title", f"{name}:{pending.line}", warnings
+            )
+            abstract = cap_text(
+                clean_text(para.text), MAX_ABSTRACT_CHARS, "abstract", f"{name}:{para.line}", warnings
+            )
             yield Paper(
                 id=title_id(title),
                 title=title,
