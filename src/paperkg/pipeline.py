@@ -203,7 +203,8 @@ def extract_corpus(
         if progress:
             progress(1)
     if summary.papers == 0:
-        raise NoPapers("the inputs yielded no paper")
+        why = summary.input_errors[0] if summary.input_errors else "the inputs yielded no paper"
+        raise NoPapers(f"no papers to process ({why})" if summary.input_errors else why)
     resolver = Resolver(extractor.lex)
     resolver.add(out)
     out = [resolver.retype(x) for x in out]

@@ -23,12 +23,12 @@ from paperkg.extract.lexicon import Lexicon, norm
 from paperkg.model import EntityType, ExtractedEntity, NodeKind, PaperExtraction
 
 _TAIL = re.compile(r"\([a-z]+\)$")
-# A version or size at the end of a name: "-1.5", " 7B", "-13B", "v2", " 3.5 Pro".
-_VARIANT_TAIL = re.compile(
-    r"(?:[\s\-_]+(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk])(?:[\s\-](?:pro|ultra|flash|turbo|mini|chat|instruct|base|large|small|xl))?"
-    r"|[\s\-_]+(?:pro|ultra|flash|turbo|mini|chat|instruct|base|large|small|xl|xxl|huge|tiny)"
-    r"|v\d+(?:\.\d+)*)$",
-    re.I,
+_QUALIFIER = r"pro|ultra|flash|turbo|mini|chat|instruct|base|large|small|xl|xxl|huge|tiny|plus|max|lite"
+# The last element of a versioned or sized name: a tier ("Pro"), a size ("7B"), a version ("-1.5", "v2").
+_VARIANT_TAILS = (
+    re.compile(rf"[\s\-_]+(?:{_QUALIFIER})$", re.I),
+    re.compile(r"[\s\-_]+\d+(?:\.\d+)?[bmk]$", re.I),
+    re.compile(r"(?:[\s\-_]+v?|v)\d+(?:\.\d+)*[a-z]?$", re.I),
 )
 
 
@@ -40,8 +40,8 @@ def entity_key(name: str) -> str:
 def family_of(name: str) -> str | None:
     """The family name of a versioned or sized name, or None: "LLaVA-1.5-13B" -> "LLaVA-1.5"."""
     base = _TAIL.sub("", name.strip())
-    m = _VARIANT_TAIL.search(base)
-    if not m or m.start() == 0:
+    m = next((m for rx in _VARIANT_TAILS if (m := rx.search(base)) and m.start() > 0), None)
+    if m is None:
         return None
     fam = base[: m.start()].rstrip(" -_")
     if len(norm(fam)) < 2 or not re.search(r"[A-Za-z]", fam):

@@ -86,7 +86,9 @@ def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
         if doc[i].is_alpha or doc[i].like_num or _HAS_LETTER.search(doc[i].text):
             for j in range(min(n, i + max_len), i, -1):
                 span = doc[i:j]
-                if j - i > 1 and any(t.is_punct and t.text not in "-./+" for t in span):
+                if j - i > 1 and (
+                    span[-1].is_punct or any(t.is_punct and t.text not in "-./+" for t in span)
+                ):
                     continue
                 entry = lex.lookup(span.text)
                 if entry is not None and not (
@@ -177,39 +179,51 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     return out
 
 
+def _long_form_for(acr: str, words: list[str]) -> int | None:
+    """How many of ``words`` (the words before the parenthesis) form the long form of ``acr``:
+    its letters must appear in order, the first at the start of a word (Schwartz & Hearst)."""
+    chars = [c.lower() for c in acr if c.isalnum()]
+    text = " ".join(words).lower()
+    ci = len(chars) - 1
+    ti = len(text) - 1
+    while ci >= 0:
+        ch = chars[ci]
+        while ti >= 0 and (text[ti] != ch or (ci == 0 and ti > 0 and text[ti - 1].isalnum())):
+            ti -= 1
+        if ti < 0:
+            return None
+        ci -= 1
+        ti -= 1
+    used = text[ti + 1 :]
+    return len(used.split())
+
+
 def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
     """Pairs (long form, acronym) for "Long Form Words (LFW)" patterns."""
     pairs: list[tuple[Span, Span]] = []
     for i, t in enumerate(doc):
-        if t.text != "(" or i + 2 >= len(doc) or doc[i + 2].text != ")":
+        if t.text != "(" or i + 2 >= len(doc) or doc[i + 2].text != ")" or i == 0:
             continue
         acr = doc[i + 1].text
         if not (2 <= len(acr) <= 15) or not re.search(r"[A-Z].*[A-Z]|[A-Z].*\d", acr):
             continue
-        letters = [c.lower() for c in acr if c.isalpha()]
-        if not letters:
-            continue
-        # Walk back over words, matching the acronym's letters against word starts (and inner capitals).
-        j = i - 1
-        need = list(letters)
-        while j >= 0 and need and i - j <= len(letters) + 3:
-            w = doc[j]
-            if w.is_punct and w.text not in "-":
-                break
-            caps = [w.text[0].lower()] + [c.lower() for c in w.text[1:] if c.isupper()] if w.text else []
-            parts = [p for p in re.split(r"[-]", w.text) if p]
-            starts = [p[0].lower() for p in parts] + caps
-            while need and need[-1] in starts:
-                starts.remove(need[-1])
-                need.pop()
-            j -= 1
-        if not need and j + 1 < i:
-            pairs.append((doc[j + 1 : i], doc[i + 1 : i + 2]))
+        n_letters = sum(c.isalpha() for c in acr)
+        lo = i
+        while (
+            lo > 0
+            and i - lo < min(n_letters + 5, 2 * n_letters)
+            and not (doc[lo - 1].is_punct and doc[lo - 1].text != "-")
+        ):
+            lo -= 1
+        words = [w.text for w in doc[lo:i]]
+        k = _long_form_for(acr, words)
+        if k and k <= len(words):
+            pairs.append((doc[i - k : i], doc[i + 1 : i + 2]))
     return pairs
 
 
 def _is_title_case(span: Span) -> bool:
-    words = [t for t in span if t.is_alpha and len(t) > 3]
+    words = [t for t in span if t.is_alpha and len(t) > 3 and not t.is_sent_start]
     return bool(words) and all(t.text[0].isupper() for t in words)
 
 
@@ -457,6 +471,26 @@ def title_cue_types(doc: Doc, sep_end: int, lex: Lexicon) -> list[EntityType | N
     return out
 
 
+def _name_chunk(doc: Doc, j: int, k: int, first_item: bool) -> tuple[int, int]:
+    """The capitalized run inside a list item: the last run of the first item ("experiments on
+    WikiMEL" -> "WikiMEL"), the first run of the others ("WikiDiverse datasets" -> "WikiDiverse");
+    an all lower-case item stays whole."""
+    runs: list[tuple[int, int]] = []
+    x = j
+    while x < k:
+        if doc[x].is_lower:
+            x += 1
+            continue
+        y = x + 1
+        while y < k and not doc[y].is_lower:
+            y += 1
+        runs.append((x, y))
+        x = y
+    if not runs:
+        return j, k
+    return runs[-1] if first_item else runs[0]
+
+
 def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges."""
     lists: list[list[tuple[int, int]]] = []
@@ -471,7 +505,7 @@ def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
                 k += 1
             if k == j:
                 break
-            items.append((j, k))
+            items.append(_name_chunk(doc, j, k, not items))
             if k < n and doc[k].text == ",":
                 k += 1
                 if k < n and doc[k].lower_ in ("and", "or"):

@@ -1,0 +1,116 @@
+"""Rule functions called on plain ``spacy.blank("en")`` docs, no model download."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from paperkg.extract import rules
+from paperkg.extract.components import find_candidates, make_nlp
+from paperkg.extract.lexicon import load_lexicon
+from paperkg.model import EntityType
+
+LEX = load_lexicon()
+BLANK = spacy.blank("en")
+BLANK.add_pipe("sentencizer")
+NLP = make_nlp()
+
+
+def tok(text: str):  # type: ignore[no-untyped-def]
+    return NLP(text)
+
+
+@pytest.mark.parametrize(
+    "word", ["LLaVA-1.5", "COCO", "mmE5", "4M-21", "ViT-L/14", "Qwen2-VL", "CLIP-MoE", "MedTrinity-25M", "GPT-4V(ision)", "X-Decoder"]
+)
+def test_nameish_names(word: str) -> None:
+    assert rules.is_nameish(word)
+
+
+@pytest.mark.parametrize("word", ["Vision-Language", "Self-Attention", "7B", "3D", "2024", "LLMs", "1.5", "Transformer", "25%"])
+def test_not_nameish(word: str) -> None:
+    assert not rules.is_nameish(word)
+
+
+def test_tokenizer_keeps_names_whole() -> None:
+    words = [t.text for t in tok("We compare GPT-4V(ision), Qwen2-VL 7B and InternLM-XComposer2.5 on MedTrinity-25M.")]
+    for w in ("GPT-4V(ision)", "Qwen2-VL", "InternLM-XComposer2.5", "MedTrinity-25M"):
+        assert w in words
+    assert words[-1] == "."
+
+
+def test_shape_candidates_extend_versions_and_skip_generic() -> None:
+    doc = tok("Unlike other LLMs, Gemini 1.5 Pro and Qwen2-VL 7B beat the CNN baseline.")
+    got = [c.text for c in rules.shape_candidates(doc, LEX)]
+    assert "Qwen2-VL 7B" in got
+    assert "LLMs" not in got and "CNN" not in got
+
+
+def test_registry_spans_multiword_and_case() -> None:
+    doc = tok("Images come from Visual Genome and the COCO dataset, not from a visual genome.")
+    got = {c.text: c.type for c in rules._registry_spans(doc, LEX)}
+    assert got.get("Visual Genome") is EntityType.DATASET
+    assert "visual genome" not in got
+
+
+def test_title_name_before_colon() -> None:
+    for title, name in [
+        ("CapsFusion: Rethinking Image-Text Data at Scale", "CapsFusion"),
+        ("4M-21: An Any-to-Any Vision Model", "4M-21"),
+        ("MultiModN- Multimodal, Multi-Task, Interpretable Modular Networks", "MultiModN"),
+    ]:
+        c = rules.title_name(tok(title), LEX)
+        assert c is not None and c.text == name and c.introduced
+    assert rules.title_name(tok("Grounded Language Learning Fast and Slow"), LEX) is None
+    assert rules.title_name(tok("A Practitioner's Guide to Continual Multimodal Pretraining"), LEX) is None
+
+
+def test_title_cue_types() -> None:
+    doc = tok("GMAI-VL & GMAI-VL-5.5M: A Large Vision-Language Model and A Comprehensive Multimodal Dataset")
+    names = rules.title_names(doc, LEX)
+    assert [c.text for c in names] == ["GMAI-VL", "GMAI-VL-5.5M"]
+    sep = names[-1].end + 1
+    assert rules.title_cue_types(doc, sep, LEX) == [EntityType.MODEL, EntityType.DATASET]
+    doc = tok("MIBench: Evaluating Multimodal Large Language Models over Multiple Images")
+    assert rules.title_cue_types(doc, 2, LEX) == []
+
+
+def test_acronym_definitions() -> None:
+    doc = tok("We propose Multimodal Visual Patterns (MMVP), while electrocardiogram (ECG) data is scarce.")
+    pairs = [(a.text, b.text) for a, b in rules.acronym_definitions(doc, LEX)]
+    assert ("Multimodal Visual Patterns", "MMVP") in pairs
+    assert ("electrocardiogram", "ECG") in pairs
+
+
+def test_find_candidates_types_roles_and_generic_acronyms() -> None:
+    doc = tok(
+        "We introduce GlintBench, a new benchmark for grounding. We evaluate LLaVA-1.5 on COCO, Flickr30K and NoCaps. "
+        "Electrocardiogram (ECG) signals are out of scope."
+    )
+    got = {c.text: c for c in find_candidates(doc, LEX)}
+    assert got["GlintBench"].introduced and got["GlintBench"].type is EntityType.BENCHMARK
+    assert not got["LLaVA-1.5"].introduced and got["LLaVA-1.5"].type is EntityType.MODEL
+    assert {"COCO", "Flickr30K", "NoCaps"} <= set(got)
+    assert "ECG" not in got
+
+
+def test_cue_type_appositive_and_parenthesis() -> None:
+    doc = tok("To support this, we introduce COMPOSITIONCAP, a new dataset for captions.")
+    i = [t.text for t in doc].index("COMPOSITIONCAP")
+    assert rules.cue_type(doc, i, i + 1, LEX) == (EntityType.DATASET, 3)
+    doc = tok("Our contributions: MMEB (Massive Multimodal Embedding Benchmark), which covers tasks.")
+    i = [t.text for t in doc].index("MMEB")
+    assert rules.cue_type(doc, i, i + 1, LEX) == (EntityType.BENCHMARK, 3)
+
+
+def test_list_types() -> None:
+    doc = tok("Experiments on WikiMEL, RichpediaMEL, and WikiDiverse datasets show gains.")
+    types = rules.list_types(doc, LEX)
+    starts = [t.i for t in doc if t.text in ("WikiMEL", "RichpediaMEL", "WikiDiverse")]
+    assert all(types.get(s) is EntityType.DATASET for s in starts)
+
+
+def test_rules_work_on_spacy_blank() -> None:
+    doc = BLANK("We release DenseFusion-1M, a dataset. It is used with CLIP.")
+    got = {c.text for c in find_candidates(doc, LEX)}
+    assert "CLIP" in got

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from paperkg.model import EntityType, Field, Paper, Role, Source
+
+
+def paper(title: str, abstract: str) -> Paper:
+    return Paper("p", title, abstract, Source("mem", 1))
+
+
+def test_paper_level_entities(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper(
+            "MedTrinity-25M: A Large-scale Multimodal Dataset with Multigranular Annotations for Medicine",
+            "We introduce MedTrinity-25M, covering over 25 million images. We pretrain LLaVA-1.5 on MedTrinity-25M "
+            "and evaluate on VQA-RAD and PathVQA. The code is at https://github.com/x/medtrinity.",
+        )
+    )
+    ents = {e.name: e for e in x.entities}
+    mt = ents["MedTrinity-25M"]
+    assert mt.type is EntityType.DATASET and mt.role is Role.INTRODUCED
+    assert {m.field for m in mt.mentions} == {Field.TITLE, Field.ABSTRACT}
+    m = next(m for m in mt.mentions if m.field is Field.ABSTRACT)
+    assert x.paper.abstract[m.start : m.end] == "MedTrinity-25M"
+    assert "MedTrinity-25M" in m.sentence
+    assert ents["LLaVA-1.5"].role is Role.USED
+    assert [(u.url, u.kind.value) for u in x.urls] == [("https://github.com/x/medtrinity", "code")]
+
+
+def test_generic_terms_are_not_entities(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper(
+            "A Study of Multimodal Models",
+            "Large language models (LLMs) and MLLMs use RAG and OCR for VQA, unlike CNN or VLM baselines.",
+        )
+    )
+    assert [e.name for e in x.entities] == []
+
+
+def test_family_part_of_name(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper("4M-21: An Any-to-Any Vision Model for Tens of Tasks", "We scale up 4M by training on many modalities.")
+    )
+    names = {e.name for e in x.entities}
+    assert {"4M-21", "4M"} <= names
+
+
+def test_plural_and_modifier_forms(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(paper("Some Title", "CLIP-based retrieval beats earlier omni-MLLMs and video-LMMs."))
+    assert {e.name for e in x.entities} == {"CLIP"}
