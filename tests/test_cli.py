@@ -34,7 +34,13 @@ def one_line_error(result) -> str:  # type: ignore[no-untyped-def]
 def test_extract_jsonl_contract(runner: CliRunner, tmp_path: Path) -> None:
     src = write_jsonl(
         tmp_path / "in.jsonl",
-        [{"id": "2401.00001", "title": "GlowNet: A Benchmark for Glow", "abstract": ABSTRACT + " Code: https://github.com/a/glownet."}],
+        [
+            {
+                "id": "2401.00001",
+                "title": "GlowNet: A Benchmark for Glow",
+                "abstract": ABSTRACT + " Code: https://github.com/a/glownet.",
+            }
+        ],
     )
     out = tmp_path / "out.jsonl"
     r = runner.invoke(main, ["extract", str(src), "-o", str(out)])
@@ -59,7 +65,10 @@ def test_build_writes_four_files_and_reconciles(runner: CliRunner, tmp_path: Pat
         assert (out / name).stat().st_size > 0
     summary = json.loads(r.stdout)
     assert summary["reconciles"]
-    assert summary["records_read"] == summary["papers"] + summary["duplicates_merged"] + summary["records_rejected"]
+    assert (
+        summary["records_read"]
+        == summary["papers"] + summary["duplicates_merged"] + summary["records_rejected"]
+    )
     graph = json.loads((out / "graph.json").read_text())
     for n in graph["nodes"]:
         assert n["id"] and n["kind"] and (n.get("name") or n.get("title"))
@@ -72,7 +81,9 @@ def test_build_writes_four_files_and_reconciles(runner: CliRunner, tmp_path: Pat
 
 
 def test_build_text_summary(runner: CliRunner, tmp_path: Path) -> None:
-    r = runner.invoke(main, ["build", str(EXAMPLES / "daily_papers_2025-03-03.txt"), "--out", str(tmp_path), "--no-html"])
+    r = runner.invoke(
+        main, ["build", str(EXAMPLES / "daily_papers_2025-03-03.txt"), "--out", str(tmp_path), "--no-html"]
+    )
     assert r.exit_code == 0, r.output
     assert re.search(r"records read\s+4", r.stdout)
     assert "reconciles" in r.stdout and "yes" in r.stdout
@@ -82,7 +93,9 @@ def test_duplicates_are_merged_across_inputs(runner: CliRunner, tmp_path: Path) 
     page = EXAMPLES / "daily_papers_2025-03-03.txt"
     gz = tmp_path / "copy.txt.gz"
     gz.write_bytes(gzip.compress(page.read_bytes()))
-    r = runner.invoke(main, ["build", str(page), str(gz), "--out", str(tmp_path / "o"), "--json", "--no-html", "--no-rdf"])
+    r = runner.invoke(
+        main, ["build", str(page), str(gz), "--out", str(tmp_path / "o"), "--json", "--no-html", "--no-rdf"]
+    )
     assert r.exit_code == 0, r.output
     s = json.loads(r.stdout)
     assert (s["records_read"], s["papers"], s["duplicates_merged"]) == (8, 4, 4)
@@ -137,7 +150,12 @@ def test_good_and_bad_records_keep_every_good_one(runner: CliRunner, tmp_path: P
     r = runner.invoke(main, ["extract", str(f), "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["g0", "g1", "g2"]
-    for line_no, needle in ((2, "invalid JSON"), (4, "expected a JSON object"), (5, "no title"), (7, "invalid UTF-8")):
+    for line_no, needle in (
+        (2, "invalid JSON"),
+        (4, "expected a JSON object"),
+        (5, "no title"),
+        (7, "invalid UTF-8"),
+    ):
         assert f"{f}:{line_no}: " in r.stderr and needle in r.stderr
     assert "Traceback" not in r.stderr
     r = runner.invoke(main, ["build", str(f), "--out", str(tmp_path / "b"), "--json", "--no-html"])
@@ -172,7 +190,9 @@ def test_stats_bad_graph_file(runner: CliRunner, tmp_path: Path) -> None:
 def test_unwritable_output_dir(runner: CliRunner, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    r = runner.invoke(main, ["build", str(EXAMPLES / "daily_papers_2025-03-03.txt"), "--out", str(blocker / "sub")])
+    r = runner.invoke(
+        main, ["build", str(EXAMPLES / "daily_papers_2025-03-03.txt"), "--out", str(blocker / "sub")]
+    )
     assert r.exit_code == 1
     assert "output directory" in one_line_error(r)
 
@@ -184,10 +204,22 @@ def test_every_command_is_documented_in_readme() -> None:
 
 
 def test_eval_command_prints_figures(runner: CliRunner, tmp_path: Path) -> None:
-    papers = write_jsonl(tmp_path / "p.jsonl", [{"id": "p1", "title": "GlowNet: A Model", "abstract": ABSTRACT + " We use COCO."}])
+    papers = write_jsonl(
+        tmp_path / "p.jsonl",
+        [{"id": "p1", "title": "GlowNet: A Model", "abstract": ABSTRACT + " We use COCO."}],
+    )
     gold = write_jsonl(
         tmp_path / "g.jsonl",
-        [{"id": "p1", "entities": [{"name": "GlowNet", "type": "model", "role": "introduced"}, {"name": "COCO", "type": "dataset", "role": "used"}], "urls": []}],
+        [
+            {
+                "id": "p1",
+                "entities": [
+                    {"name": "GlowNet", "type": "model", "role": "introduced"},
+                    {"name": "COCO", "type": "dataset", "role": "used"},
+                ],
+                "urls": [],
+            }
+        ],
     )
     r = runner.invoke(main, ["eval", "--gold", str(gold), str(papers), "--json"])
     assert r.exit_code == 0, r.output

@@ -21,19 +21,36 @@ def tok(text: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    "word", ["LLaVA-1.5", "COCO", "mmE5", "4M-21", "ViT-L/14", "Qwen2-VL", "CLIP-MoE", "MedTrinity-25M", "GPT-4V(ision)", "X-Decoder"]
+    "word",
+    [
+        "LLaVA-1.5",
+        "COCO",
+        "mmE5",
+        "4M-21",
+        "ViT-L/14",
+        "Qwen2-VL",
+        "CLIP-MoE",
+        "MedTrinity-25M",
+        "GPT-4V(ision)",
+        "X-Decoder",
+    ],
 )
 def test_nameish_names(word: str) -> None:
     assert rules.is_nameish(word)
 
 
-@pytest.mark.parametrize("word", ["Vision-Language", "Self-Attention", "7B", "3D", "2024", "LLMs", "1.5", "Transformer", "25%"])
+@pytest.mark.parametrize(
+    "word", ["Vision-Language", "Self-Attention", "7B", "3D", "2024", "LLMs", "1.5", "Transformer", "25%"]
+)
 def test_not_nameish(word: str) -> None:
     assert not rules.is_nameish(word)
 
 
 def test_tokenizer_keeps_names_whole() -> None:
-    words = [t.text for t in tok("We compare GPT-4V(ision), Qwen2-VL 7B and InternLM-XComposer2.5 on MedTrinity-25M.")]
+    words = [
+        t.text
+        for t in tok("We compare GPT-4V(ision), Qwen2-VL 7B and InternLM-XComposer2.5 on MedTrinity-25M.")
+    ]
     for w in ("GPT-4V(ision)", "Qwen2-VL", "InternLM-XComposer2.5", "MedTrinity-25M"):
         assert w in words
     assert words[-1] == "."

@@ -38,12 +38,17 @@ def test_generic_terms_are_not_entities(extractor) -> None:  # type: ignore[no-u
 
 def test_family_part_of_name(extractor) -> None:  # type: ignore[no-untyped-def]
     x = extractor.extract(
-        paper("4M-21: An Any-to-Any Vision Model for Tens of Tasks", "We scale up 4M by training on many modalities.")
+        paper(
+            "4M-21: An Any-to-Any Vision Model for Tens of Tasks",
+            "We scale up 4M by training on many modalities.",
+        )
     )
     names = {e.name for e in x.entities}
     assert {"4M-21", "4M"} <= names
 
 
 def test_plural_and_modifier_forms(extractor) -> None:  # type: ignore[no-untyped-def]
-    x = extractor.extract(paper("Some Title", "CLIP-based retrieval beats earlier omni-MLLMs and video-LMMs."))
+    x = extractor.extract(
+        paper("Some Title", "CLIP-based retrieval beats earlier omni-MLLMs and video-LMMs.")
+    )
     assert {e.name for e in x.entities} == {"CLIP"}

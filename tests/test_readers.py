@@ -18,7 +18,10 @@ ABSTRACT = (
 )
 
 
-def page(*papers: tuple[str, str], header: str = "new\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\nMay 6\n\n") -> bytes:
+def page(
+    *papers: tuple[str, str],
+    header: str = "new\n\nSubscribe\n\nDaily Papers\n\nbyAK and the research community\n\nMay 6\n\n",
+) -> bytes:
     body = "".join(f"{t}\n\n{a}\n\n" for t, a in papers)
     return (header + body).encode("utf-8")
 
@@ -94,8 +97,16 @@ def test_arxiv_snapshot_record() -> None:
 
 def test_hf_api_array_streams_elements() -> None:
     data = [
-        {"paper": {"id": "2401.00001", "title": "T1", "summary": "S1", "publishedAt": "2024-01-02T00:00:00Z",
-                   "authors": [{"name": "X"}], "githubRepo": "https://github.com/a/b"}},
+        {
+            "paper": {
+                "id": "2401.00001",
+                "title": "T1",
+                "summary": "S1",
+                "publishedAt": "2024-01-02T00:00:00Z",
+                "authors": [{"name": "X"}],
+                "githubRepo": "https://github.com/a/b",
+            }
+        },
         {"paper": {"id": "2401.00002v2", "title": "T2", "summary": "S2"}},
     ]
     got = items(json.dumps(data, indent=1).encode(), "json")

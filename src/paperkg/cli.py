@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -403,7 +404,9 @@ def export(
         from paperkg.sinks.neo4j_csv import Neo4jCsvSink, import_command
 
         report = write_graph(g, Neo4jCsvSink(Path(output)))
-        click.echo(f"import with:\n  {import_command(Path(output))}", err=True)
+        click.echo(
+            "import into an empty database with:\n  " + shlex.join(import_command(Path(output))), err=True
+        )
     click.echo(f"wrote {report.nodes:,} nodes and {report.edges:,} edges to {report.target}")
 
 
