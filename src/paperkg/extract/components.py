@@ -95,6 +95,7 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
     drop: set[int] = set()
     aliases: dict[int, str] = {}
     long_types: dict[int, EntityType] = {}
+    long_spans: list[tuple[int, int]] = []
     for long, acr in rules.acronym_definitions(doc, lex):
         c = by_start.get(acr.start)
         if c is None:
@@ -102,7 +103,10 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
         if c.source == "registry":
             aliases[c.start] = long.text
             continue
-        if not rules._is_title_case(long) or lex.is_generic(long.text):
+        after = acr.end + 1
+        named_by_cue = after < len(doc) and rules._cue_of(doc[after].text, lex) is not None
+        long_spans.append((long.start, long.end))
+        if not named_by_cue and (not rules._is_title_case(long) or lex.is_generic(long.text)):
             drop.add(c.start)  # "electrocardiogram (ECG)": a concept, not a name
             generic_acronyms.add(rules.span_key(c.text))
             continue
@@ -112,19 +116,22 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
             if last in lex.cues[ty] or (last.endswith("s") and last[:-1] in lex.cues[ty]):
                 long_types[c.start] = ty
                 break
-    base = [c for c in base if c.start not in drop]
+    # Words of a long form are not names of their own ("Gradient-RegulAted Meta-prompt learning (GRAM)").
+    base = [c for c in base if c.start not in drop and not any(a <= c.start < b for a, b in long_spans)]
+    intro = rules.intro_token_ranges(doc, lex)
+    base = rules.merge_candidates(base, rules.intro_name_runs(doc, lex, intro))
     taken = {i for c in base for i in range(c.start, c.end)}
     cue = rules.cue_candidates(doc, lex, taken)
     base = rules.merge_candidates(base, cue)
     lst = rules.list_candidates(doc, base, lex)
     cands = rules.merge_candidates(base, lst)
 
-    intro = rules.intro_token_ranges(doc, lex)
     title_cues = rules.title_cue_types(doc, title_cand.end + 1, lex) if title_cand else []
     if len(title_cues) < len(title_cands):
         title_cues = title_cues[:1] * len(title_cands) if len(title_cues) == 1 else [None] * len(title_cands)
     title_cue_by_start = {c.start: ty for c, ty in zip(title_cands, title_cues, strict=False)}
     by_list = rules.list_types(doc, lex)
+    listed = rules.listed_starts(doc, cands)
     out: list[rules.Cand] = []
     firsts = set()
     for s, e in intro:
@@ -138,6 +145,8 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
     for c in cands:
         if c.start in aliases:
             c = replace(c, alias=aliases[c.start])
+        if c.start in listed:
+            c = replace(c, listed=True)
         if c.start in long_types:
             c = rules.with_type(c, long_types[c.start], 3)
         c = rules.with_type(c, *rules.name_shape_type(c.text))

@@ -46,6 +46,7 @@ class _Acc:
     confidence: float = 0.0
     from_title: bool = False
     sources: set[str] = field(default_factory=set)
+    listed: bool = False
 
     def strength(self) -> int:
         return max(self.votes.values(), default=0)
@@ -124,6 +125,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 acc.votes[c.type] = max(acc.votes.get(c.type, 0), c.type_strength)
             acc.introduced |= c.introduced
             acc.sources.add(c.source)
+            acc.listed |= c.listed
             acc.confidence = max(acc.confidence, c.confidence)
             if c.alias and c.alias not in acc.aliases:
                 acc.aliases.append(c.alias)
@@ -212,7 +214,7 @@ def keep(acc: _Acc, lower_words: set[str], lex: Lexicon, is_part: bool = False) 
     if not re.search(r"\d", name) and name.lower() in lower_words and not name.isupper():
         return False
     if _ALLCAPS_WORD.match(name) and lex.lookup(name) is None:
-        return bool(acc.aliases) or acc.strength() >= 2 or len(acc.mentions) >= 2 or is_part
+        return acc.strength() >= 2 or acc.listed or is_part
     return True
 
 

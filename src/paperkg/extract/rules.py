@@ -30,6 +30,37 @@ _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
 _YEARISH = re.compile(r"^(19|20)\d\d[a-z]?$")
 
 
+_LINK_WORDS = {"of", "in", "the", "and", "to", "for", "on", "a"}
+_COUNTER_WORDS = {
+    "top",
+    "stage",
+    "step",
+    "phase",
+    "round",
+    "level",
+    "layer",
+    "type",
+    "task",
+    "part",
+    "table",
+    "figure",
+    "section",
+    "day",
+    "week",
+    "year",
+    "rank",
+    "pass",
+    "shot",
+    "hop",
+    "k",
+    "n",
+    "covid",
+    "rouge",
+    "bleu",
+    "f",
+}
+
+
 def _part_nameish(p: str) -> bool:
     if len(p) < 2 or not _HAS_LETTER.search(p):
         return False
@@ -51,8 +82,25 @@ def is_nameish(text: str) -> bool:
     if _SINGLE_CAP_PREFIX.match(text):
         return True
     parts = [p for p in re.split(r"[-/]", text) if p]
-    if len(parts) > 1 and _SIZE.match(parts[0]) and parts[1][:1].isdigit():
+    if len(parts) > 1 and _SIZE.match(parts[0]) and parts[1].isdigit():
         return True  # "4M-21"
+    if (
+        len(parts) >= 3
+        and parts[0][:1].isupper()
+        and parts[-1][:1].isupper()
+        and all(p in _LINK_WORDS for p in parts[1:-1])
+    ):
+        return True  # "Set-of-Mark", "Moments-in-Time"
+    if (
+        len(parts) > 1
+        and text[0].isupper()
+        and any(_HAS_LETTER.search(p) for p in parts)
+        and any(p[0].isdigit() for p in parts[1:])
+        and parts[0].lower() not in _COUNTER_WORDS
+    ):
+        return True  # "Phi-3.5-V", "Llama-2"
+    if re.match(r"^[A-Z]{2}[a-z]{4,}$", text):
+        return False  # "COntrastive": a long form spelling out an acronym
     return any(_part_nameish(p) for p in parts)
 
 
@@ -74,6 +122,7 @@ class Cand:
     introduced: bool = False
     alias: str | None = None  # long form of an acronym, or the acronym of a long form
     confidence: float = 0.6
+    listed: bool = False  # an item of a list whose other items are names too
 
 
 def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
@@ -90,6 +139,10 @@ def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
                     span[-1].is_punct or any(t.is_punct and t.text not in "-./+" for t in span)
                 ):
                     continue
+                if j - i > 1 and (
+                    doc[i].is_lower or (span.text.endswith("s") and span.text != lex_name(lex, span.text))
+                ):
+                    continue  # "multilingual E5" is E5; "Vision Transformers" is a class of models
                 entry = lex.lookup(span.text)
                 if entry is not None and not (
                     j - i == 1 and doc[i].is_lower and not entry.case_sensitive and len(doc[i]) < 5
@@ -105,6 +158,11 @@ def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
         else:
             i += 1
     return out
+
+
+def lex_name(lex: Lexicon, surface: str) -> str | None:
+    e = lex.lookup(surface)
+    return e.name if e else None
 
 
 def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool = False) -> int:
@@ -135,7 +193,9 @@ _MODIFIER_SUFFIX = re.compile(
     r"conditioned|supervised|centered|equipped|integrated|empowered|assisted|as-a-judge|as-predictor)$",
     re.I,
 )
-_URLISH = re.compile(r"(://|^www\.|\.[a-z]{2,}\b|github|huggingface|arxiv|^\\|^w/|[=%@]|\d times|\dtimes)")
+_URLISH = re.compile(
+    r"(?i:arxiv)|(://|^www\.|\.[a-z]{2,}\b|github|huggingface|arxiv|^\\|^w/|[=%@]|\d times|\dtimes)"
+)
 
 
 def name_part(text: str, lex: Lexicon) -> str | None:
@@ -145,7 +205,7 @@ def name_part(text: str, lex: Lexicon) -> str | None:
     if text.count("(") != text.count(")"):
         text = text.strip("()")
     stem = _MODIFIER_SUFFIX.sub("", text)
-    if re.search(r"[a-z]s$", stem) and re.search(r"[A-Z]", stem[:-1]):
+    if len(stem) > 2 and stem[-1] == "s" and stem[-2].isupper():
         # A plural: "ViTs" names the family ViT when that is known, else a class of things.
         single = stem[:-1]
         return single if lex.lookup(single) is not None else None
@@ -356,6 +416,37 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     return out
 
 
+def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> list[Cand]:
+    """A capitalized run right after "we propose/introduce" or "called": "We propose Perceptual
+    Fusion, …", "we present Arcana, a …", "we propose Muffin framework"."""
+    out: list[Cand] = []
+    for s, e in ranges:
+        k = s
+        if k < e and doc[k].text in (",", ":"):
+            k += 1
+        j = k
+        while (
+            j < e
+            and j - k < 4
+            and (doc[j].text[:1].isupper() and doc[j].is_alpha or (j > k and doc[j].text in ("-",)))
+        ):
+            j += 1
+        if j == k:
+            continue
+        span = doc[k:j]
+        if lex.is_generic(span.text) or any(lex.is_generic(t.text) for t in span) or doc[k].is_sent_start:
+            continue
+        if j < len(doc) and (
+            doc[j].text in (",", "(", ":", ".", ";")
+            or doc[j].lower_ in lex.cues[EntityType.MODEL]
+            or doc[j].lower_ in lex.cues[EntityType.DATASET]
+            or doc[j].lower_ in lex.cues[EntityType.BENCHMARK]
+            or doc[j].lower_ in ("to", "that", "which", "for", "as", "with", "and")
+        ):
+            out.append(Cand(k, j, span.text, "intro", introduced=True, confidence=0.75))
+    return out
+
+
 def appositive_intro(doc: Doc, c: Cand, lex: Lexicon) -> bool:
     """ "X, a new benchmark for …" / "X is a novel dataset" / "X: a …" at the start of a sentence."""
     adj = lex.word_set("intro_appositive_adjectives")
@@ -554,6 +645,17 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
         ok_word = ty and is_capitalized_word(w) and not lex.is_generic(w) and i != doc[i].sent.start
         if ok_word and i > 0 and doc[i - 1].lower_ in ("the", "on", "of", "from", "our"):
             out.append(Cand(i, i + 1, w, "cue", ty, 2, confidence=0.6))
+    return out
+
+
+def listed_starts(doc: Doc, cands: list[Cand]) -> set[int]:
+    """Starts of candidates that sit in a list with at least one other candidate."""
+    starts = {c.start for c in cands}
+    out: set[int] = set()
+    for items in coordination_lists(doc):
+        named = [s for s, _ in items if s in starts]
+        if len(named) >= 2:
+            out.update(named)
     return out
 
 
