@@ -43,6 +43,18 @@ def input_options(f: F) -> F:
     return f
 
 
+def names_option(f: F) -> F:
+    return click.option(
+        "--names",
+        type=click.Choice(["canonical", "mention"]),
+        default="canonical",
+        show_default=True,
+        help="canonical: each entity once, by name. mention: every mention span with its head noun and "
+        'acronym as written ("IMDb dataset", "Stanford Sentiment Treebank (SST)"), as span-annotated '
+        "corpora mark them.",
+    )(f)
+
+
 def neo4j_options(f: F) -> F:
     f = click.option(
         "--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True, help="Or NEO4J_USERNAME."
@@ -179,10 +191,13 @@ def main() -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", help="Output file (JSON Lines); - for standard output.")
+@names_option
 @input_options
 @quiet_option
 @errors_as_click
-def extract(inputs: tuple[str, ...], output: str, strict: bool, registry: str | None, quiet: bool) -> None:
+def extract(
+    inputs: tuple[str, ...], output: str, names: str, strict: bool, registry: str | None, quiet: bool
+) -> None:
     """Extract entities and URLs from INPUTS, one JSON line per paper."""
     from paperkg.pipeline import extract_corpus
 
@@ -190,7 +205,7 @@ def extract(inputs: tuple[str, ...], output: str, strict: bool, registry: str | 
     progress = Progress("extract", quiet)
     extractions, summary, _ = extract_corpus(inputs, _extractor(registry), strict, _reporter(quiet), progress)
     progress.close()
-    lines = (json.dumps(x.to_json(), ensure_ascii=False) + "\n" for x in extractions)
+    lines = (json.dumps(x.to_json(names), ensure_ascii=False) + "\n" for x in extractions)
     if output == "-":
         for line in lines:
             sys.stdout.write(line)
@@ -319,6 +334,7 @@ def stats(graph_file: str, as_json: bool) -> None:
 @click.option("--errors", "show_errors", is_flag=True, help="List false positives and misses per paper.")
 @click.option("--label", default="DATASET", show_default=True, help="Span gold: the label scored.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@names_option
 @input_options
 @errors_as_click
 def eval_cmd(
@@ -327,6 +343,7 @@ def eval_cmd(
     show_errors: bool,
     label: str,
     as_json: bool,
+    names: str,
     strict: bool,
     registry: str | None,
 ) -> None:
@@ -336,7 +353,7 @@ def eval_cmd(
 
     _check_inputs(inputs)
     extractions, _, _ = extract_corpus(inputs, _extractor(registry), strict, _reporter(True))
-    result, errors = score(gold, (x.to_json() for x in extractions), label)
+    result, errors = score(gold, (x.to_json(names) for x in extractions), label)
     if as_json:
         click.echo(json.dumps(result))
     else:

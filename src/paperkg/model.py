@@ -110,6 +110,7 @@ class Mention:
     text: str
     sentence: str
     confidence: float
+    span: str = ""  # the mention with its head noun and acronym ("IMDb dataset"), when it has them
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,15 @@ class PaperExtraction:
     extractor: str
     extractor_version: str
 
-    def to_json(self) -> dict[str, Any]:
-        """The `paperkg extract` JSON Lines record."""
+    def to_json(self, names: str = "canonical") -> dict[str, Any]:
+        """The `paperkg extract` JSON Lines record.
+
+        ``names="mention"`` lists every distinct mention span instead (the name with its head
+        noun and acronym as written: "Penn Treebank dataset (PTB)"), the convention of
+        span-annotated corpora; the default lists each entity once under its name.
+        """
+        if names == "mention":
+            return self._mention_json()
         return {
             "id": self.paper.id,
             "title": self.paper.title,
@@ -157,6 +165,31 @@ class PaperExtraction:
                 }
                 for e in self.entities
             ],
+            "urls": [{"url": u.url, "kind": u.kind.value} for u in self.urls],
+        }
+
+    def _mention_json(self) -> dict[str, Any]:
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for e in self.entities:
+            for m in e.mentions:
+                name = m.span or m.text
+                if name in seen:
+                    continue
+                seen.add(name)
+                out.append(
+                    {
+                        "name": name,
+                        "type": e.type.value,
+                        "role": e.role.value,
+                        "confidence": round(e.confidence, 3),
+                        "mentions": [{"field": m.field.value, "start": m.start, "end": m.end}],
+                    }
+                )
+        return {
+            "id": self.paper.id,
+            "title": self.paper.title,
+            "entities": out,
             "urls": [{"url": u.url, "kind": u.kind.value} for u in self.urls],
         }
 

@@ -121,7 +121,8 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
     intro = rules.intro_token_ranges(doc, lex)
     base = rules.merge_candidates(base, rules.intro_name_runs(doc, lex, intro))
     taken = {i for c in base for i in range(c.start, c.end)}
-    cue = rules.cue_candidates(doc, lex, taken)
+    # Title words are all capitalized, so "A Large-scale Multimodal Dataset" says nothing there.
+    cue = [] if is_title else rules.cue_candidates(doc, lex, taken)
     base = rules.merge_candidates(base, cue)
     lst = rules.list_candidates(doc, base, lex)
     cands = rules.merge_candidates(base, lst)
@@ -147,6 +148,7 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
             c = replace(c, alias=aliases[c.start])
         if c.start in listed:
             c = replace(c, listed=True)
+        c = replace(c, ext_end=rules.mention_end(doc, c))
         if c.start in long_types:
             c = rules.with_type(c, long_types[c.start], 3)
         c = rules.with_type(c, *rules.name_shape_type(c.text))
@@ -154,6 +156,10 @@ def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rule
             c = rules.with_type(c, title_cue_by_start.get(c.start), 3)
         c = rules.with_type(c, *rules.cue_type(doc, c.start, c.end, lex))
         c = rules.with_type(c, by_list.get(c.start), 2)
+        c = rules.with_type(c, *rules.head_type(doc, c.end, lex))
+        c = rules.with_type(c, *rules.campaign_type(c.text, lex))
+        if rules.parenthetical_use(doc, c):
+            c = replace(rules.with_type(c, EntityType.DATASET, 1), listed=True)
         c = rules.with_type(c, rules.context_type(doc, c.start, lex), 1)
         if c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex)):
             c = replace(c, introduced=True, confidence=max(c.confidence, 0.8))

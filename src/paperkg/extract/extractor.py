@@ -118,8 +118,11 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
             if acc is None:
                 acc = accs[key] = _Acc(name=c.text)
                 order.append(key)
+            ext = doc[c.start : c.ext_end].text if c.ext_end > c.end else ""
             acc.mentions.append(
-                Mention(f, span.start_char, span.end_char, span.text, _sentence(doc, c.start), c.confidence)
+                Mention(
+                    f, span.start_char, span.end_char, span.text, _sentence(doc, c.start), c.confidence, ext
+                )
             )
             if c.type is not None:
                 acc.votes[c.type] = max(acc.votes.get(c.type, 0), c.type_strength)

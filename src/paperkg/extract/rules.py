@@ -21,6 +21,7 @@ _DIM = re.compile(r"^\d+(?:\.\d+)?(?:[xX×]|[dD]|fps|FPS|px|ms|s|h|GB|MB|TB|bit|
 _VERSION = re.compile(r"^[vV]?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 1.5, 3, v2, 2.0
 _NUMBERISH = re.compile(r"^[\d.,%+\-–/×x:]+$")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
+_HAS_DIGIT = re.compile(r"\d")
 _INNER_UPPER = re.compile(r"^.+[A-Z]")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]$")
 _LETTER_DIGIT = re.compile(r"[A-Za-z].*\d|\d.*[A-Za-z]")
@@ -30,7 +31,7 @@ _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
 _YEARISH = re.compile(r"^(19|20)\d\d[a-z]?$")
 
 
-_LINK_WORDS = {"of", "in", "the", "and", "to", "for", "on", "a"}
+_LINK_WORDS = {"of", "in", "the", "and"}
 _COUNTER_WORDS = {
     "top",
     "stage",
@@ -123,6 +124,7 @@ class Cand:
     alias: str | None = None  # long form of an acronym, or the acronym of a long form
     confidence: float = 0.6
     listed: bool = False  # an item of a list whose other items are names too
+    ext_end: int = 0  # end of the mention with its head noun and acronym: "Penn Treebank dataset (PTB)"
 
 
 def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
@@ -170,6 +172,14 @@ def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool
     quals = lex.word_set("version_qualifiers")
     j = end
     took_version = False
+    # A shared-task number: "SemEval-2010 Task 8", "SemEval-07 task 17".
+    if (
+        j + 1 < len(doc)
+        and doc[j].lower_ == "task"
+        and doc[j + 1].text.isdigit()
+        and _HAS_DIGIT.search(doc[j - 1].text)
+    ):
+        return j + 2
     while j < len(doc) and doc[j - 1].whitespace_ and j - end < 3:
         t = doc[j].text
         bare_int = t.isdigit() and not registry
@@ -356,6 +366,43 @@ def name_shape_type(text: str) -> tuple[EntityType | None, int]:
     return None, 0
 
 
+def campaign_type(text: str, lex: Lexicon) -> tuple[EntityType | None, int]:
+    """Names from shared-task and evaluation campaigns (SemEval-2010, CoNLL 2003, NIST05, LDC2015E86)
+    are data sets."""
+    for prefix in lex.patterns.get("dataset_name_prefixes", []):
+        if text.startswith(prefix) and (len(text) == len(prefix) or not text[len(prefix)].islower()):
+            return EntityType.DATASET, 1
+    return None, 0
+
+
+def head_type(doc: Doc, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
+    """ "ACE 2005 data", "CTB test set": a data noun phrase right after the name."""
+    heads = lex.patterns.get("dataset_heads_for_typing", [])
+    window = " ".join(t.lower_ for t in doc[end : end + 2])
+    for h in heads:
+        if (
+            window == h
+            or window.startswith(h + " ")
+            or (" " not in h and end < len(doc) and doc[end].lower_ == h)
+        ):
+            return EntityType.DATASET, 2
+    return None, 0
+
+
+def parenthetical_use(doc: Doc, c: Cand) -> bool:
+    """ "question classification (TREC)", "entailment (SNLI)": a name in parentheses after a
+    lower-case phrase, naming the data used for it (not an acronym of those words)."""
+    return (
+        c.start >= 2
+        and c.end < len(doc)
+        and doc[c.start - 1].text == "("
+        and doc[c.end].text in (")", ",")
+        and doc[c.start - 2].is_lower
+        and doc[c.start - 2].is_alpha
+        and _long_form_for(c.text, [t.text for t in doc[max(0, c.start - 8) : c.start - 1]]) is None
+    )
+
+
 def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
     """Words before the mention: "trained on X" a dataset, "evaluated on X" a benchmark."""
     left = doc[max(0, start - 8) : start].text.lower()
@@ -428,7 +475,7 @@ def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> li
         while (
             j < e
             and j - k < 4
-            and (doc[j].text[:1].isupper() and doc[j].is_alpha or (j > k and doc[j].text in ("-",)))
+            and ((doc[j].text[:1].isupper() and doc[j].is_alpha) or (j > k and doc[j].text in ("-",)))
         ):
             j += 1
         if j == k:
@@ -633,19 +680,71 @@ def list_candidates(doc: Doc, known: list[Cand], lex: Lexicon) -> list[Cand]:
     return out
 
 
+_CUE_LEAD = (
+    "the",
+    "on",
+    "of",
+    "from",
+    "our",
+    "a",
+    "new",
+    "and",
+    "or",
+    ",",
+    "this",
+    "in",
+    "use",
+    "using",
+    "with",
+)
+
+
 def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
-    """Capitalized words right before a cue noun: "the Taskonomy dataset", "the Hypersim benchmark"."""
+    """Capitalized words right before a dataset or benchmark noun: "the Taskonomy dataset",
+    "the NPS Chat Corpus", "SCATE corpus"."""
     out: list[Cand] = []
-    for i in range(len(doc) - 1):
-        if i in taken:
+    for i in range(1, len(doc)):
+        ty = _cue_of(doc[i].text, lex, (EntityType.BENCHMARK, EntityType.DATASET))
+        if ty is None or doc[i].text.endswith("s") and not doc[i].text.endswith("ss"):
             continue
-        w = doc[i].text
-        nxt = doc[i + 1].lower_
-        ty = next((t for t in (EntityType.BENCHMARK, EntityType.DATASET) if nxt in lex.cues[t]), None)
-        ok_word = ty and is_capitalized_word(w) and not lex.is_generic(w) and i != doc[i].sent.start
-        if ok_word and i > 0 and doc[i - 1].lower_ in ("the", "on", "of", "from", "our"):
-            out.append(Cand(i, i + 1, w, "cue", ty, 2, confidence=0.6))
+        j = i
+        while j > 0 and i - j < 3 and (j - 1) not in taken and is_capitalized_word(doc[j - 1].text):
+            j -= 1
+        if j == i or doc[j].is_sent_start:
+            continue
+        span = doc[j:i]
+        if lex.is_generic(span.text) or any(lex.is_generic(t.text) for t in span):
+            continue
+        if i - j >= 2 or doc[j - 1].lower_ in _CUE_LEAD:
+            out.append(Cand(j, i, span.text, "cue", ty, 2, confidence=0.6))
     return out
+
+
+_MENTION_HEADS = {
+    "dataset",
+    "corpus",
+    "treebank",
+    "data",
+    "benchmark",
+    "collection",
+    "set",
+    "suite",
+    "leaderboard",
+}
+
+
+def mention_end(doc: Doc, c: Cand) -> int:
+    """Where the mention of ``c`` ends when its head noun and a defining acronym are included,
+    as span-annotated corpora mark it ("IMDb dataset", "Stanford Sentiment Treebank (SST)")."""
+    j = c.end
+    n = len(doc)
+    if j < n and doc[j].lower_ in _MENTION_HEADS:
+        j += 1
+    elif j + 1 < n and doc[j].lower_ == "test" and doc[j + 1].lower_ == "set":
+        j += 2
+    if j + 2 < n and doc[j].text == "(" and doc[j + 2].text == ")" and is_nameish(doc[j + 1].text):
+        j += 3
+    return j
 
 
 def listed_starts(doc: Doc, cands: list[Cand]) -> set[int]:
