@@ -139,11 +139,11 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     # even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …").
     for key in title_keys:
         acc = accs[key]
-        for doc in (adoc,):
-            for t in doc:
-                if norm(t.text) == key and not any(
-                    m.field is Field.ABSTRACT and m.start == t.idx for m in acc.mentions
-                ):
+        for i, text in enumerate(rules.arrays(adoc).text):
+            if norm(text) == key:
+                t = adoc[i]
+                doc = adoc
+                if not any(m.field is Field.ABSTRACT and m.start == t.idx for m in acc.mentions):
                     acc.mentions.append(
                         Mention(Field.ABSTRACT, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.85)
                     )
@@ -163,8 +163,12 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
             for x in pieces:
                 if (rules.is_nameish(x) or rules._SIZE.match(x)) and not lex.is_generic(x):
                     parts.setdefault(norm(x), x)
+    wanted = set(parts.values())
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        for t in doc:
+        for i, text in enumerate(rules.arrays(doc).text if wanted else ()):
+            if text not in wanted:
+                continue
+            t = doc[i]
             k = norm(t.text)
             if k in parts and t.text == parts[k]:
                 acc = accs.get(k)
@@ -174,7 +178,12 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 if not any(m.field is f and m.start == t.idx for m in acc.mentions):
                     acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
     part_keys = set(parts)
-    lower_words = {t.lower_ for d in (tdoc, adoc) for t in d if t.is_lower}
+    lower_words = {
+        w
+        for d in (tdoc, adoc)
+        for w, low in zip(rules.arrays(d).text, rules.arrays(d).is_lower, strict=True)
+        if low
+    }
     entities = []
     for key in order:
         acc = accs[key]

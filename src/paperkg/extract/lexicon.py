@@ -19,6 +19,7 @@ class RegistryError(ValueError):
     """A registry file that cannot be used (the message names the file and line)."""
 
 
+@lru_cache(maxsize=200_000)
 def norm(s: str) -> str:
     """The comparison key of a name: NFKC, lower case, letters and digits only ("+" kept as "plus",
     so RefCOCO+ and RefCOCO stay two names)."""
@@ -45,10 +46,16 @@ class Lexicon:
     patterns: dict[str, Any]
     by_key: dict[str, RegistryEntry] = field(default_factory=dict)
 
+    first_words: dict[str, int] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         for e in self.entries:
             for s in e.surfaces():
                 self.by_key.setdefault(norm(s), e)
+                words = s.split()
+                if words:
+                    k = norm(words[0])
+                    self.first_words[k] = max(self.first_words.get(k, 0), len(words))
 
     def lookup(self, surface: str) -> RegistryEntry | None:
         e = self.by_key.get(norm(surface))

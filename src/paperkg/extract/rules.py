@@ -127,15 +127,44 @@ class Cand:
     ext_end: int = 0  # end of the mention with its head noun and acronym: "Penn Treebank dataset (PTB)"
 
 
+@dataclass(frozen=True)
+class TokArrays:
+    """Plain-Python views of a doc's tokens, built once per doc: the rules read these instead of
+    creating spaCy ``Token`` objects again and again (the hot path)."""
+
+    text: list[str]
+    lower: list[str]
+    is_lower: list[bool]
+    is_punct: list[bool]
+
+
+def arrays(doc: Doc) -> TokArrays:
+    cached = doc.user_data.get("tok_arrays")
+    if cached is None:
+        text = [t.text for t in doc]
+        lower = [x.lower() for x in text]
+        cached = TokArrays(
+            text,
+            lower,
+            [x.islower() for x in text],
+            [bool(x) and not any(ch.isalnum() for ch in x) for x in text],
+        )
+        doc.user_data["tok_arrays"] = cached
+    return cached
+
+
 def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
     """Longest registry surfaces found in the doc (case-insensitive unless the entry says not)."""
     out: list[Cand] = []
     i = 0
     n = len(doc)
+    first = lex.first_words
+    texts = arrays(doc).text
     while i < n:
         hit: Cand | None = None
-        if doc[i].is_alpha or doc[i].like_num or _HAS_LETTER.search(doc[i].text):
-            for j in range(min(n, i + max_len), i, -1):
+        words = first.get(norm(texts[i]), 0)
+        if words:
+            for j in range(min(n, i + min(max_len, 3 * words)), i, -1):
                 span = doc[i:j]
                 if j - i > 1 and (
                     span[-1].is_punct or any(t.is_punct and t.text not in "-./+" for t in span)
@@ -235,6 +264,9 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     i = 0
     while i < len(doc):
         t = doc[i]
+        if t.is_lower and t.is_alpha or t.is_punct or t.is_space:
+            i += 1  # a plain lower-case word or punctuation is never a name
+            continue
         stem = name_part(t.text, lex)
         if stem is None:
             i += 1
@@ -609,18 +641,19 @@ def title_cue_types(doc: Doc, sep_end: int, lex: Lexicon) -> list[EntityType | N
     return out
 
 
-def _name_chunk(doc: Doc, j: int, k: int, first_item: bool) -> tuple[int, int]:
+def _name_chunk(a: TokArrays, j: int, k: int, first_item: bool) -> tuple[int, int]:
     """The capitalized run inside a list item: the last run of the first item ("experiments on
     WikiMEL" -> "WikiMEL"), the first run of the others ("WikiDiverse datasets" -> "WikiDiverse");
     an all lower-case item stays whole."""
+    low = a.is_lower
     runs: list[tuple[int, int]] = []
     x = j
     while x < k:
-        if doc[x].is_lower:
+        if low[x]:
             x += 1
             continue
         y = x + 1
-        while y < k and not doc[y].is_lower:
+        while y < k and not low[y]:
             y += 1
         runs.append((x, y))
         x = y
@@ -630,25 +663,40 @@ def _name_chunk(doc: Doc, j: int, k: int, first_item: bool) -> tuple[int, int]:
 
 
 def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
-    """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges."""
+    """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges
+    (computed once per doc)."""
+    cached = doc.user_data.get("coordination_lists")
+    if cached is None:
+        cached = doc.user_data["coordination_lists"] = _coordination_lists(doc)
+    return cached
+
+
+def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
+    a = arrays(doc)
+    lower, punct = a.lower, a.is_punct
     lists: list[list[tuple[int, int]]] = []
     i = 0
-    n = len(doc)
+    n = len(lower)
+    conj = ("and", "or")
     while i < n:
+        # A list needs a comma or a conjunction within its first item's reach.
+        if not any(lower[x] in conj or lower[x] == "," for x in range(i, min(n, i + 5))):
+            i += 1
+            continue
         items: list[tuple[int, int]] = []
         j = i
         while j < n:
             k = j
-            while k < n and k - j < 4 and not doc[k].is_punct and doc[k].lower_ not in ("and", "or"):
+            while k < n and k - j < 4 and not punct[k] and lower[k] not in conj:
                 k += 1
             if k == j:
                 break
-            items.append(_name_chunk(doc, j, k, not items))
-            if k < n and doc[k].text == ",":
+            items.append(_name_chunk(a, j, k, not items))
+            if k < n and lower[k] == ",":
                 k += 1
-                if k < n and doc[k].lower_ in ("and", "or"):
+                if k < n and lower[k] in conj:
                     k += 1
-            elif k < n and doc[k].lower_ in ("and", "or"):
+            elif k < n and lower[k] in conj:
                 k += 1
             else:
                 break
@@ -702,20 +750,23 @@ _CUE_LEAD = (
 def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
     """Capitalized words right before a dataset or benchmark noun: "the Taskonomy dataset",
     "the NPS Chat Corpus", "SCATE corpus"."""
+    a = arrays(doc)
+    heads = lex.cues[EntityType.BENCHMARK] | lex.cues[EntityType.DATASET]
     out: list[Cand] = []
-    for i in range(1, len(doc)):
-        ty = _cue_of(doc[i].text, lex, (EntityType.BENCHMARK, EntityType.DATASET))
-        if ty is None or doc[i].text.endswith("s") and not doc[i].text.endswith("ss"):
+    for i in range(1, len(a.lower)):
+        w = a.lower[i]
+        if w not in heads or (w.endswith("s") and not w.endswith("ss")):
             continue
+        ty = _cue_of(w, lex, (EntityType.BENCHMARK, EntityType.DATASET))
         j = i
-        while j > 0 and i - j < 3 and (j - 1) not in taken and is_capitalized_word(doc[j - 1].text):
+        while j > 0 and i - j < 3 and (j - 1) not in taken and is_capitalized_word(a.text[j - 1]):
             j -= 1
         if j == i or doc[j].is_sent_start:
             continue
         span = doc[j:i]
-        if lex.is_generic(span.text) or any(lex.is_generic(t.text) for t in span):
+        if lex.is_generic(span.text) or any(lex.is_generic(t) for t in a.text[j:i]):
             continue
-        if i - j >= 2 or doc[j - 1].lower_ in _CUE_LEAD:
+        if i - j >= 2 or a.lower[j - 1] in _CUE_LEAD:
             out.append(Cand(j, i, span.text, "cue", ty, 2, confidence=0.6))
     return out
 
