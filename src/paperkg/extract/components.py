@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
@@ -50,7 +51,8 @@ def make_nlp(registry: str | None = None) -> Language:
 
 @Language.factory("paperkg_entities", default_config={"registry": None})
 def create_entities_component(nlp: Language, name: str, registry: str | None) -> EntitiesComponent:
-    return EntitiesComponent(load_lexicon(registry))
+    lex = load_lexicon(registry)
+    return EntitiesComponent(lex, rules.registry_matcher(nlp, lex, nlp.make_doc))
 
 
 class EntitiesComponent:
@@ -59,11 +61,12 @@ class EntitiesComponent:
     ``doc.user_data["field"]`` is ``"title"`` or ``"abstract"`` (default abstract).
     """
 
-    def __init__(self, lex: Lexicon) -> None:
+    def __init__(self, lex: Lexicon, matcher: PhraseMatcher | None = None) -> None:
         self.lex = lex
+        self.matcher = matcher
 
     def __call__(self, doc: Doc) -> Doc:
-        cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title")
+        cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher)
         spans = []
         for c in cands:
             span = Span(doc, c.start, c.end, label=(c.type.value if c.type else "entity"))
@@ -73,11 +76,13 @@ class EntitiesComponent:
         return doc
 
 
-def find_candidates(doc: Doc, lex: Lexicon, is_title: bool = False) -> list[rules.Cand]:
+def find_candidates(
+    doc: Doc, lex: Lexicon, is_title: bool = False, matcher: PhraseMatcher | None = None
+) -> list[rules.Cand]:
     """All candidate mentions in one field, typed and with their role evidence."""
     title_cands = rules.title_names(doc, lex) if is_title else []
     title_cand = title_cands[-1] if title_cands else None
-    reg = rules._registry_spans(doc, lex)
+    reg = rules._registry_spans(doc, lex, matcher=matcher)
     shape = rules.shape_candidates(doc, lex)
     base = rules.merge_candidates(title_cands, reg, shape)
     generic_acronyms: set[str] = doc.user_data.setdefault("generic_acronyms", set())

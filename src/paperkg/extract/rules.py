@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from paperkg.extract.lexicon import Lexicon, norm
@@ -153,18 +155,43 @@ def arrays(doc: Doc) -> TokArrays:
     return cached
 
 
-def _registry_spans(doc: Doc, lex: Lexicon, max_len: int = 6) -> list[Cand]:
-    """Longest registry surfaces found in the doc (case-insensitive unless the entry says not)."""
+def registry_matcher(nlp_or_vocab: Any, lex: Lexicon, make_doc: Any) -> PhraseMatcher:
+    """A lower-case PhraseMatcher over every registry surface, tokenized as the docs will be."""
+    vocab = getattr(nlp_or_vocab, "vocab", nlp_or_vocab)
+    matcher = PhraseMatcher(vocab, attr="LOWER")
+    surfaces = sorted({s for e in lex.entries for s in e.surfaces()})
+    matcher.add("REGISTRY", [make_doc(s) for s in surfaces])
+    return matcher
+
+
+def _registry_spans(
+    doc: Doc, lex: Lexicon, max_len: int = 6, matcher: PhraseMatcher | None = None
+) -> list[Cand]:
+    """Longest registry surfaces found in the doc (case-insensitive unless the entry says not).
+
+    With ``matcher`` (see :func:`registry_matcher`) only the places it finds are checked."""
     out: list[Cand] = []
     i = 0
     n = len(doc)
     first = lex.first_words
     texts = arrays(doc).text
+    starts: dict[int, int] | None = None
+    if matcher is not None:
+        starts = {}
+        for _, s0, e0 in matcher(doc):
+            starts[s0] = max(starts.get(s0, 0), e0 - s0)
     while i < n:
         hit: Cand | None = None
-        words = first.get(norm(texts[i]), 0)
+        if starts is not None:
+            # The matcher finds token sequences; a single token is also looked up by its key
+            # ("Kinetics400" for "Kinetics-400").
+            words = starts.get(i, 0) or (1 if norm(texts[i]) in lex.by_key else 0)
+            top = i + words
+        else:
+            words = first.get(norm(texts[i]), 0)
+            top = i + min(max_len, 3 * words)
         if words:
-            for j in range(min(n, i + min(max_len, 3 * words)), i, -1):
+            for j in range(min(n, top), i, -1):
                 span = doc[i:j]
                 if j - i > 1 and (
                     span[-1].is_punct or any(t.is_punct and t.text not in "-./+" for t in span)
@@ -261,17 +288,19 @@ def name_part(text: str, lex: Lexicon) -> str | None:
 def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     """Name-shaped tokens (with their versions) that are not generic terms."""
     out: list[Cand] = []
+    a = arrays(doc)
     i = 0
-    while i < len(doc):
-        t = doc[i]
-        if t.is_lower and t.is_alpha or t.is_punct or t.is_space:
+    n = len(a.text)
+    while i < n:
+        text = a.text[i]
+        if a.is_punct[i] or (a.is_lower[i] and text.isalpha()) or text.isspace():
             i += 1  # a plain lower-case word or punctuation is never a name
             continue
-        stem = name_part(t.text, lex)
+        stem = name_part(text, lex)
         if stem is None:
             i += 1
             continue
-        if stem != t.text:
+        if stem != text:
             out.append(Cand(i, i + 1, stem, "shape"))
             i += 1
             continue
@@ -303,10 +332,12 @@ def _long_form_for(acr: str, words: list[str]) -> int | None:
 def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
     """Pairs (long form, acronym) for "Long Form Words (LFW)" patterns."""
     pairs: list[tuple[Span, Span]] = []
-    for i, t in enumerate(doc):
-        if t.text != "(" or i + 2 >= len(doc) or doc[i + 2].text != ")" or i == 0:
+    a = arrays(doc)
+    texts = a.text
+    for i, t in enumerate(texts):
+        if t != "(" or i + 2 >= len(texts) or texts[i + 2] != ")" or i == 0:
             continue
-        acr = doc[i + 1].text
+        acr = texts[i + 1]
         if not (2 <= len(acr) <= 15) or not re.search(r"[A-Z].*[A-Z]|[A-Z].*\d", acr):
             continue
         n_letters = sum(c.isalpha() for c in acr)
@@ -314,10 +345,10 @@ def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
         while (
             lo > 0
             and i - lo < min(n_letters + 5, 2 * n_letters)
-            and not (doc[lo - 1].is_punct and doc[lo - 1].text != "-")
+            and not (a.is_punct[lo - 1] and texts[lo - 1] != "-")
         ):
             lo -= 1
-        words = [w.text for w in doc[lo:i]]
+        words = texts[lo:i]
         k = _long_form_for(acr, words)
         if k and k <= len(words):
             pairs.append((doc[i - k : i], doc[i + 1 : i + 2]))
