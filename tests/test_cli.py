@@ -225,3 +225,33 @@ def test_eval_command_prints_figures(runner: CliRunner, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)
     assert res["detection"]["tp"] == 2 and res["role_accuracy"] == 1.0
+
+
+def test_jobs_give_the_same_extraction(runner: CliRunner, tmp_path: Path) -> None:
+    inputs = [str(p) for p in sorted(EXAMPLES.iterdir())]
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert runner.invoke(main, ["extract", *inputs, "-o", str(one)]).exit_code == 0
+    r = runner.invoke(main, ["extract", *inputs, "-o", str(two), "--jobs", "2"])
+    assert r.exit_code == 0, r.output
+    assert one.read_text() == two.read_text()
+
+
+def test_update_adds_only_new_papers(runner: CliRunner, tmp_path: Path) -> None:
+    page = str(EXAMPLES / "daily_papers_2025-03-03.txt")
+    api = str(EXAMPLES / "hf_daily_api_sample.json")
+    out = tmp_path / "g"
+    r = runner.invoke(main, ["build", page, "--out", str(out), "--json", "--no-html"])
+    assert r.exit_code == 0, r.output
+    first = json.loads(r.stdout)
+    r = runner.invoke(main, ["build", "--update", str(out), page, api, "--json", "--no-html"])
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)
+    # The page's papers are already in the graph: duplicates, not extracted again.
+    assert (s["records_read"], s["papers"], s["duplicates_merged"]) == (6, 2, 4)
+    assert s["nodes"]["paper"] == first["nodes"]["paper"] + 2
+    assert len((out / "extraction.jsonl").read_text().splitlines()) == 6
+    full = runner.invoke(main, ["build", page, api, "--out", str(tmp_path / "full"), "--json", "--no-html"])
+    assert json.loads(full.stdout)["nodes"] == s["nodes"]
+    r = runner.invoke(main, ["build", "--update", str(tmp_path / "nothing"), page])
+    assert r.exit_code == 1 and "no graph to update" in one_line_error(r)
+    assert runner.invoke(main, ["build", page]).exit_code == 2

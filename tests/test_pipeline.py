@@ -74,7 +74,7 @@ def test_sample_pages_build(shared: Path, tmp_path: Path) -> None:
 def test_gold_scores_hold(shared: Path, extractor) -> None:  # type: ignore[no-untyped-def]
     """A regression guard on the shared gold set (the referee script gives the same figures)."""
     gold = shared / "gold"
-    extractions, _, _ = extract_corpus([str(gold / "dev_papers.jsonl")], extractor)
+    extractions, *_ = extract_corpus([str(gold / "dev_papers.jsonl")], extractor)
     res, _ = score(gold / "dev_gold.jsonl", [x.to_json() for x in extractions])
     assert res["detection"]["f1"] >= 0.87
     assert res["typed"]["f1"] >= 0.82
@@ -84,7 +84,7 @@ def test_gold_scores_hold(shared: Path, extractor) -> None:  # type: ignore[no-u
 
 def test_tdmsci_beats_peer(shared: Path, extractor) -> None:  # type: ignore[no-untyped-def]
     bench = shared / "benchmarks" / "tdmsci"
-    extractions, _, _ = extract_corpus([str(bench / "test.jsonl")], extractor)
+    extractions, *_ = extract_corpus([str(bench / "test.jsonl")], extractor)
     ours, _ = score(bench / "test.jsonl", [x.to_json() for x in extractions])
     peer, _ = score(bench / "test.jsonl", [json.loads(x) for x in (bench / "peer_predictions.jsonl").open()])
     assert peer["strict"]["f1"] > 0.5  # the published system's figure, as a sanity check of the scorer

@@ -43,6 +43,17 @@ def input_options(f: F) -> F:
     return f
 
 
+def jobs_option(f: F) -> F:
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(1),
+        default=1,
+        show_default=True,
+        help="Extraction processes (use the number of cores for large inputs).",
+    )(f)
+
+
 def names_option(f: F) -> F:
     return click.option(
         "--names",
@@ -192,18 +203,27 @@ def main() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", help="Output file (JSON Lines); - for standard output.")
 @names_option
+@jobs_option
 @input_options
 @quiet_option
 @errors_as_click
 def extract(
-    inputs: tuple[str, ...], output: str, names: str, strict: bool, registry: str | None, quiet: bool
+    inputs: tuple[str, ...],
+    output: str,
+    names: str,
+    jobs: int,
+    strict: bool,
+    registry: str | None,
+    quiet: bool,
 ) -> None:
     """Extract entities and URLs from INPUTS, one JSON line per paper."""
     from paperkg.pipeline import extract_corpus
 
     _check_inputs(inputs)
     progress = Progress("extract", quiet)
-    extractions, summary, _ = extract_corpus(inputs, _extractor(registry), strict, _reporter(quiet), progress)
+    extractions, summary, *_ = extract_corpus(
+        inputs, _extractor(registry), strict, _reporter(quiet), progress, jobs=jobs
+    )
     progress.close()
     lines = (json.dumps(x.to_json(names), ensure_ascii=False) + "\n" for x in extractions)
     if output == "-":
@@ -223,7 +243,15 @@ def extract(
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Output directory.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output directory.")
+@click.option(
+    "--update",
+    "update_dir",
+    type=click.Path(file_okay=False),
+    help="Add the new papers of INPUTS to the graph already in this directory (papers there are not "
+    "extracted again), and rewrite its files.",
+)
+@jobs_option
 @click.option(
     "--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base IRI of the RDF resources."
 )
@@ -240,7 +268,9 @@ def extract(
 @errors_as_click
 def build(
     inputs: tuple[str, ...],
-    out_dir: str,
+    out_dir: str | None,
+    update_dir: str | None,
+    jobs: int,
     base_iri: str,
     no_html: bool,
     no_rdf: bool,
@@ -257,11 +287,20 @@ def build(
 ) -> None:
     """Build the knowledge graph of INPUTS into --out DIR: graph.json, graph.ttl,
     graph.html and extraction.jsonl, and print a summary."""
+    from paperkg.graph import KnowledgeGraph
     from paperkg.pipeline import run
     from paperkg.sinks.base import write_graph
 
+    if bool(out_dir) == bool(update_dir):
+        raise click.UsageError("give either --out DIR (a new graph) or --update DIR (add to a graph)")
     _check_inputs(inputs)
-    out = Path(out_dir)
+    base = None
+    if update_dir:
+        graph_file = Path(update_dir) / "graph.json"
+        if not graph_file.is_file():
+            raise click.ClickException(f"{graph_file}: no graph to update (build one with --out first)")
+        base = KnowledgeGraph.load(graph_file)
+    out = Path(out_dir or update_dir or ".")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -269,9 +308,14 @@ def build(
     if not os.access(out, os.W_OK):
         raise click.ClickException(f"{out}: output directory is not writable")
     progress = Progress("build", quiet)
-    result = run(inputs, _extractor(registry), strict, _reporter(quiet), progress)
+    result = run(inputs, _extractor(registry), strict, _reporter(quiet), progress, jobs=jobs, base=base)
     progress.close()
+    previous = out / "extraction.jsonl"
     with atomic_open(out / "extraction.jsonl") as f:
+        if base is not None and previous.is_file():
+            with open(previous, encoding="utf-8") as old:
+                for line in old:
+                    f.write(line)
         for x in result.extractions:
             f.write(json.dumps(x.to_json(), ensure_ascii=False) + "\n")
     result.graph.save(out / "graph.json")
@@ -352,7 +396,7 @@ def eval_cmd(
     from paperkg.pipeline import extract_corpus
 
     _check_inputs(inputs)
-    extractions, _, _ = extract_corpus(inputs, _extractor(registry), strict, _reporter(True))
+    extractions, *_ = extract_corpus(inputs, _extractor(registry), strict, _reporter(True))
     result, errors = score(gold, (x.to_json(names) for x in extractions), label)
     if as_json:
         click.echo(json.dumps(result))

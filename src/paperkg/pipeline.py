@@ -112,6 +112,31 @@ class PaperIndex:
     by_title: dict[str, str] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)
     dates: dict[str, list[str]] = field(default_factory=dict)
+    existing: set[str] = field(default_factory=set)
+
+    def seed(self, graph: KnowledgeGraph) -> None:
+        """Know the papers of an existing graph (for ``build --update``)."""
+        for node in graph.nodes(NodeKind.PAPER):
+            pid = node.id.removeprefix("paper:")
+            self.by_id.setdefault(pid, pid)
+            title = str(node.props.get("title") or "")
+            if title:
+                self.by_title.setdefault(title_key(title), pid)
+        self.existing = set(self.by_id.values())
+
+    def update_sources(self, graph: KnowledgeGraph) -> None:
+        """Add the files and dates of duplicates of existing papers to their nodes."""
+        for pid in self.existing:
+            if pid in self.files or pid in self.dates:
+                nid = paper_node_id(pid)
+                if nid in graph:
+                    graph.add_node(
+                        Node(
+                            nid,
+                            NodeKind.PAPER,
+                            {"sources": self.files.get(pid, []), "dates": self.dates.get(pid, [])},
+                        )
+                    )
 
     def seen(self, p: Paper) -> str | None:
         if p.id in self.by_id:
@@ -193,22 +218,38 @@ def extract_corpus(
     strict: bool = False,
     report: Reporter | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[PaperExtraction], Summary, PaperIndex]:
-    """Read and extract every distinct paper, then apply corpus-level typing."""
+    jobs: int = 1,
+    base: KnowledgeGraph | None = None,
+) -> tuple[list[PaperExtraction], Summary, PaperIndex, Resolver]:
+    """Read and extract every distinct paper, then apply corpus-level typing.
+
+    With ``base`` (an existing graph), its papers count as already seen (a record of one of them
+    is a duplicate, merged into its node) and its entities take part in the typing.
+    """
     summary = Summary()
     index = PaperIndex()
+    resolver = Resolver(extractor.lex)
+    if base is not None:
+        index.seed(base)
+        resolver.seed(base)
+    papers = read_papers(paths, summary, index, strict, report)
+    if jobs > 1:
+        from paperkg.parallel import extract_parallel
+
+        stream = extract_parallel(papers, extractor.registry, jobs)
+    else:
+        stream = extractor.pipe(papers)
     out: list[PaperExtraction] = []
-    for ext in extractor.pipe(read_papers(paths, summary, index, strict, report)):
+    for ext in stream:
         out.append(ext)
         if progress:
             progress(1)
-    if summary.papers == 0:
+    if summary.papers == 0 and base is None:
         why = summary.input_errors[0] if summary.input_errors else "the inputs yielded no paper"
         raise NoPapers(f"no papers to process ({why})" if summary.input_errors else why)
-    resolver = Resolver(extractor.lex)
     resolver.add(out)
     out = [resolver.retype(x) for x in out]
-    return out, summary, index
+    return out, summary, index, resolver
 
 
 def run(
@@ -217,14 +258,19 @@ def run(
     strict: bool = False,
     report: Reporter | None = None,
     progress: Callable[[int], None] | None = None,
+    jobs: int = 1,
+    base: KnowledgeGraph | None = None,
 ) -> RunResult:
-    extractions, summary, index = extract_corpus(paths, extractor, strict, report, progress)
-    resolver = Resolver(extractor.lex)
-    resolver.add(extractions)
-    graph = KnowledgeGraph()
+    """Build a graph from ``paths``; with ``base``, add the new papers to that graph instead."""
+    extractions, summary, index, resolver = extract_corpus(
+        paths, extractor, strict, report, progress, jobs, base
+    )
+    graph = base if base is not None else KnowledgeGraph()
     builder = GraphBuilder(graph, resolver)
     for ext in extractions:
         builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
+    if base is not None:
+        index.update_sources(graph)
     summary.set_graph(graph)
     return RunResult(graph, extractions, summary)
 

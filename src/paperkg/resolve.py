@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from paperkg import __version__
 from paperkg.extract.lexicon import Lexicon, norm
+from paperkg.graph import KnowledgeGraph
 from paperkg.model import EntityType, ExtractedEntity, NodeKind, PaperExtraction
 
 _TAIL = re.compile(r"\([a-z]+\)$")
@@ -87,6 +88,20 @@ class Resolver:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         self.info: dict[str, _Info] = defaultdict(_Info)
+
+    def seed(self, graph: KnowledgeGraph) -> None:
+        """Take the entities of an existing graph as settled: their names and types vote strongly."""
+        for node in graph.nodes():
+            if not node.kind.is_entity:
+                continue
+            ty = EntityType(node.kind.value)
+            name = str(node.props.get("name") or "")
+            info = self.info[entity_key(name)]
+            info.surfaces[name] += 1
+            for a in node.props.get("aliases", []):
+                info.surfaces[str(a)] += 0
+            info.votes[ty] = max(info.votes.get(ty, 0), self.STRONG)
+            info.counts[ty] += 1
 
     def add(self, extractions: Iterable[PaperExtraction]) -> None:
         for ext in extractions:

@@ -66,6 +66,7 @@ class Extractor:
     """The default extraction pipeline (spaCy blank English + paperkg components)."""
 
     def __init__(self, registry: str | None = None, batch_size: int = 64) -> None:
+        self.registry = registry
         self.nlp = make_nlp(registry)
         self.lex: Lexicon = load_lexicon(registry)
         self.batch_size = batch_size

@@ -1,0 +1,49 @@
+"""Extraction over several processes: batches of papers go to worker processes, each with its own
+spaCy pipeline; results come back in input order, with a bounded number of batches in flight so
+memory stays flat however long the input is."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+
+from paperkg.extract import Extractor
+from paperkg.model import Paper, PaperExtraction
+
+_worker: Extractor | None = None
+
+
+def _init(registry: str | None) -> None:
+    global _worker
+    _worker = Extractor(registry=registry)
+
+
+def _extract_batch(papers: list[Paper]) -> list[PaperExtraction]:
+    assert _worker is not None, "worker not initialized"
+    return list(_worker.pipe(papers))
+
+
+def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    it = iter(papers)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def extract_parallel(
+    papers: Iterable[Paper], registry: str | None, jobs: int, batch_size: int = 256
+) -> Iterator[PaperExtraction]:
+    """Like ``Extractor(registry).pipe(papers)``, spread over ``jobs`` processes."""
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
+    ) as pool:
+        pending: deque[Future[list[PaperExtraction]]] = deque()
+        for batch in _batches(papers, batch_size):
+            pending.append(pool.submit(_extract_batch, batch))
+            while len(pending) >= 2 * jobs:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
