@@ -52,3 +52,15 @@ def test_plural_and_modifier_forms(extractor) -> None:  # type: ignore[no-untype
         paper("Some Title", "CLIP-based retrieval beats earlier omni-MLLMs and video-LMMs.")
     )
     assert {e.name for e in x.entities} == {"CLIP"}
+
+
+def test_trained_on_links_the_nearest_model(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper(
+            "Some Title",
+            "Our ViT-L/14 model beats a larger ViT-g/14 trained on LAION-2B. We also use COCO for evaluation.",
+        )
+    )
+    ents = {e.name: e for e in x.entities}
+    assert ents["ViT-g/14"].trained_on == ("LAION-2B",)
+    assert ents["ViT-L/14"].trained_on == ()

@@ -42,7 +42,7 @@ def test_examples_end_to_end(extractor, tmp_path: Path) -> None:  # type: ignore
             ev
         )
         if ev["field"] in ("title", "abstract"):
-            paper = g.node(e.source)
+            paper = g.node(ev["paper"])
             text = paper.props["title"] if ev["field"] == "title" else paper.props["abstract"]
             assert text[ev["start"] : ev["end"]] in ev["sentence"]
     # The graph survives a JSON round trip.

@@ -336,6 +336,23 @@ class GraphBuilder:
         self.graph.add_node(node)
         return node.id
 
+    def _trained_on(self, ext: PaperExtraction) -> None:
+        by_name = {e.name: e for e in ext.entities}
+        for e in ext.entities:
+            for dname in e.trained_on:
+                d = by_name.get(dname)
+                if d is None or d.type is not EntityType.DATASET or e.type is not EntityType.MODEL:
+                    continue  # the corpus retyped one of them
+                src = self.resolver.canonical(e).node_id
+                dst = self.resolver.canonical(d).node_id
+                m = next(
+                    (x for x in d.mentions if x.field.value == "abstract"),
+                    d.mentions[0] if d.mentions else None,
+                )
+                self.graph.add_edge(
+                    Edge(src, dst, EdgeType.TRAINED_ON, _evidence(m, ext, min(e.confidence, d.confidence)))
+                )
+
     def add(self, ext: PaperExtraction, files: list[str], dates: list[str]) -> None:
         pnode = _paper_node(ext.paper, files, dates)
         self.graph.add_node(pnode)
@@ -361,6 +378,7 @@ class GraphBuilder:
                         },
                     )
                 )
+        self._trained_on(ext)
         for u in ext.urls:
             code = u.kind is UrlKind.CODE
             key = normalize_url(u.url)

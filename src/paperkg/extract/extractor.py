@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
 
@@ -203,6 +203,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 type_strength=acc.strength(),
             )
         )
+    entities = link_trained_on(entities, adoc)
     urls = []
     for f, text in ((Field.TITLE, paper.title), (Field.ABSTRACT, paper.abstract)):
         for u in find_urls(text):
@@ -216,6 +217,46 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
         if link.rstrip("/").lower() not in seen:
             urls.append(ExtractedUrl(link, classify_url(link), None))
     return PaperExtraction(paper, tuple(entities), tuple(urls), EXTRACTOR_NAME, EXTRACTOR_VERSION)
+
+
+_TRAINED = re.compile(
+    r"\b(?:pre-?trained|trained|fine-?tuned|finetuned|train|pretrain)\s+(?:\w+\s+){0,3}?on\b", re.I
+)
+
+
+def _in_abstract(e: ExtractedEntity, lo: int, hi: int) -> bool:
+    return any(x.field is Field.ABSTRACT and lo <= x.start < hi for x in e.mentions)
+
+
+def _last_before(e: ExtractedEntity, pos: int) -> int:
+    return max((x.start for x in e.mentions if x.field is Field.ABSTRACT and x.start < pos), default=-1)
+
+
+def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[ExtractedEntity]:
+    """The model nearest before "trained on" and the datasets right after it, in one sentence: the
+    model was trained on them ("LexVLA, trained on the CC-12M multi-modal dataset, …")."""
+    if not entities or not _TRAINED.search(adoc.text):
+        return entities
+    links: dict[str, list[str]] = {}
+    for sent in adoc.sents:
+        m = _TRAINED.search(sent.text)
+        if m is None:
+            continue
+        pivot = sent.start_char + m.start()
+        after = sent.start_char + m.end()
+        models = [
+            e for e in entities if e.type is EntityType.MODEL and _in_abstract(e, sent.start_char, pivot)
+        ]
+        hi = min(sent.end_char, after + 60)  # not the datasets of a later clause
+        data = [e for e in entities if e.type is EntityType.DATASET and _in_abstract(e, after, hi)]
+        if models and data:
+            nearest = max(models, key=lambda e, p=pivot: _last_before(e, p))
+            links.setdefault(nearest.name, []).extend(d.name for d in data)
+    if not links:
+        return entities
+    return [
+        replace(e, trained_on=tuple(dict.fromkeys(links[e.name]))) if e.name in links else e for e in entities
+    ]
 
 
 def keep(acc: _Acc, lower_words: set[str], lex: Lexicon, is_part: bool = False) -> bool:
