@@ -1,0 +1,250 @@
+"""Benchmark: batched Neo4jSink vs. a naive one-MERGE-per-transaction loader, on a real Neo4j.
+
+    export NEO4J_URI=$(scripts/neo4j-local start | tail -n1)
+    .venv/bin/python benchmarks/neo4j_load.py [--papers 20000] [--naive-rels 2000] [--out FILE]
+
+The database at NEO4J_URI is CLEARED first. A deterministic synthetic graph (seeded; entity popularity
+Zipf-distributed) is loaded with the batched sink (nodes and ~100k relationships), then the relationships are
+deleted and a subset of them is re-created by the naive loader into the same nodes. Prints one JSON object:
+relationships per second for both loaders and their ratio (goals: batched >= 20,000 rels/s, ratio >= 30).
+The batched rate is the relationship phase (after the nodes are in); the node phase is reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from paperkg.graph import KnowledgeGraph
+from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.sinks.base import SinkError, write_graph
+from paperkg.sinks.neo4j import Neo4jSink, clear, connect, counts, load_naive
+
+GOAL_RELS_PER_S = 20_000
+GOAL_RATIO = 30
+
+
+def _zipf_weights(n: int, s: float = 1.1) -> list[float]:
+    return list(itertools.accumulate(1.0 / (i + 1) ** s for i in range(n)))
+
+
+def _evidence(rng: random.Random, paper: str, name: str, confidence: float | None = None) -> dict[str, Any]:
+    start = rng.randrange(0, 1500)
+    return {
+        "field": rng.choice(("title", "abstract", "abstract", "abstract")),
+        "start": start,
+        "end": start + len(name),
+        "sentence": f"We evaluate {name} against strong baselines and report results on several tasks.",
+        "extractor": "paperkg.extract",
+        "extractor_version": "0.1.0",
+        "confidence": round(confidence if confidence is not None else rng.uniform(0.5, 1.0), 3),
+        "paper": paper,
+    }
+
+
+def synthetic_graph(papers: int = 20_000, seed: int = 1234) -> KnowledgeGraph:
+    """About 5 relationships per paper; entities drawn with Zipf-distributed popularity."""
+    rng = random.Random(seed)
+    g = KnowledgeGraph()
+    n_models, n_datasets, n_benchmarks = papers // 6, papers // 10, papers // 40
+    pools: dict[NodeKind, list[Node]] = {}
+    for kind, n in (
+        (NodeKind.MODEL, n_models),
+        (NodeKind.DATASET, n_datasets),
+        (NodeKind.BENCHMARK, n_benchmarks),
+    ):
+        nodes = []
+        for i in range(n):
+            name = f"{kind.value.capitalize()}-{i}"
+            node = Node(
+                f"{kind.value}:{kind.value}-{i}", kind, {"name": name, "aliases": [name, name.lower()]}
+            )
+            g.add_node(node)
+            nodes.append(node)
+        pools[kind] = nodes
+    weights = {k: _zipf_weights(len(v)) for k, v in pools.items()}
+
+    def pick(kind: NodeKind) -> Node:
+        return rng.choices(pools[kind], cum_weights=weights[kind], k=1)[0]
+
+    for i in range(papers):
+        pid = f"paper:2401.{i:05d}"
+        title = f"Synthetic paper {i} on {rng.choice(('vision', 'language', 'speech', 'graphs'))}"
+        g.add_node(
+            Node(
+                pid,
+                NodeKind.PAPER,
+                {
+                    "title": title,
+                    "abstract": "A synthetic abstract. " * 10,
+                    "arxiv_id": pid.removeprefix("paper:"),
+                    "url": f"https://arxiv.org/abs/{pid.removeprefix('paper:')}",
+                    "authors": [f"Author {rng.randrange(5000)}" for _ in range(3)],
+                    "categories": ["cs.CL"],
+                    "dates": [f"2024-01-{1 + i % 28:02d}"],
+                    "sources": ["synthetic.jsonl"],
+                },
+            )
+        )
+        if rng.random() < 0.5:  # introduces an entity from the long tail
+            kind = rng.choice((NodeKind.MODEL, NodeKind.DATASET, NodeKind.BENCHMARK))
+            e = pools[kind][rng.randrange(len(pools[kind]) // 2, len(pools[kind]))]
+            g.add_edge(Edge(pid, e.id, EdgeType.INTRODUCES, _evidence(rng, pid, e.props["name"])))
+        for _ in range(rng.randint(2, 4)):
+            e = pick(rng.choice((NodeKind.MODEL, NodeKind.DATASET)))
+            g.add_edge(Edge(pid, e.id, EdgeType.USES, _evidence(rng, pid, e.props["name"])))
+        for _ in range(rng.randint(1, 2)):
+            e = pick(NodeKind.BENCHMARK)
+            g.add_edge(Edge(pid, e.id, EdgeType.EVALUATES_ON, _evidence(rng, pid, e.props["name"])))
+        if rng.random() < 0.5:
+            url = f"https://github.com/org{i % 997}/repo{i}"
+            rid = f"repo:{url.removeprefix('https://')}"
+            g.add_node(Node(rid, NodeKind.REPOSITORY, {"name": url, "url": url, "url_kind": "code"}))
+            g.add_edge(Edge(pid, rid, EdgeType.HAS_CODE, _evidence(rng, pid, url, 0.95)))
+    for m in pools[NodeKind.MODEL][: n_models // 10]:
+        d = pick(NodeKind.DATASET)
+        g.add_edge(Edge(m.id, d.id, EdgeType.TRAINED_ON, _evidence(rng, "paper:2401.00000", d.props["name"])))
+    for i in range(1, n_models // 20):
+        g.add_edge(
+            Edge(
+                pools[NodeKind.MODEL][i].id,
+                pools[NodeKind.MODEL][0].id,
+                EdgeType.VARIANT_OF,
+                {"extractor": "paperkg.resolve", "extractor_version": "0.1.0", "confidence": 0.9},
+            )
+        )
+    return g
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _has_rust_ext() -> bool:
+    try:
+        import neo4j._rust  # noqa: F401  (the optional neo4j-rust-ext package)
+    except ImportError:
+        return False
+    return True
+
+
+def _delete_relationships(uri: str, user: str, password: str) -> None:
+    with connect(uri, user, password) as driver, driver.session() as session:
+        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--uri", default=os.environ.get("NEO4J_URI"))
+    ap.add_argument("--user", default=os.environ.get("NEO4J_USERNAME", "neo4j"))
+    ap.add_argument("--papers", type=int, default=20_000)
+    ap.add_argument("--naive-rels", type=int, default=2_000)
+    ap.add_argument("--batch-size", type=int, default=1_000)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--warmup", type=int, default=2_000, help="papers in a warm-up load (0: none)")
+    ap.add_argument("--out", type=Path, help="also write the JSON here")
+    args = ap.parse_args(argv)
+    if not args.uri:
+        print("set NEO4J_URI or pass --uri (scripts/neo4j-local start prints it)", file=sys.stderr)
+        return 2
+    password = os.environ.get("NEO4J_PASSWORD", "paperkg-test")
+    auth = (args.uri, args.user, password)
+
+    try:
+        t0 = time.perf_counter()
+        g = synthetic_graph(args.papers, args.seed)
+        build_s = time.perf_counter() - t0
+        nodes, rels = g.number_of_nodes(), g.number_of_edges()
+
+        if args.warmup:  # warm the server's JIT with a small load, as a long-running server would be
+            clear(*auth)
+            write_graph(
+                synthetic_graph(args.warmup, args.seed + 1), Neo4jSink(*auth, batch_size=args.batch_size)
+            )
+        clear(*auth)
+        cpu0 = _cpu()
+        t0 = time.perf_counter()
+        sink = Neo4jSink(*auth, batch_size=args.batch_size)
+        for node in g.nodes():
+            sink.write_node(node)
+        sink.flush()
+        t1 = time.perf_counter()
+        for edge in g.edges():
+            sink.write_edge(edge)
+        report = sink.finalize()
+        t2 = time.perf_counter()
+        batched_cpu = _cpu() - cpu0
+        assert (report.nodes, report.edges) == (nodes, rels), report
+        nodes_s, rels_s, batched_s = t1 - t0, t2 - t1, t2 - t0
+        loaded = counts(*auth)
+        assert loaded["nodes"]["*"] == nodes and loaded["relationships"]["*"] == rels, loaded
+
+        # The naive loader re-creates a subset of the relationships between the already loaded nodes.
+        _delete_relationships(*auth)
+        subset = list(itertools.islice(g.edges(), args.naive_rels))
+        t0 = time.perf_counter()
+        naive = load_naive(*auth, [], subset)
+        naive_s = time.perf_counter() - t0
+        assert naive.edges == len(subset)
+    except SinkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+    batched_rate = rels / rels_s
+    naive_rate = len(subset) / naive_s
+    result = {
+        "benchmark": "neo4j_load",
+        "uri": args.uri,
+        "seed": args.seed,
+        "papers": args.papers,
+        "nodes": nodes,
+        "relationships": rels,
+        "graph_build_seconds": round(build_s, 2),
+        "batched": {
+            "batch_size": args.batch_size,
+            "seconds": round(batched_s, 2),
+            "node_phase_seconds": round(nodes_s, 2),
+            "relationship_phase_seconds": round(rels_s, 2),
+            "nodes_per_s": round(nodes / nodes_s),
+            "relationships_per_s": round(batched_rate),
+            "nodes_and_relationships_per_s": round((nodes + rels) / batched_s),
+            "client_cpu_seconds": round(batched_cpu, 2),
+        },
+        "naive": {
+            "relationships": len(subset),
+            "seconds": round(naive_s, 2),
+            "relationships_per_s": round(naive_rate),
+        },
+        "ratio": round(batched_rate / naive_rate, 1),
+        "goals": {
+            "batched_relationships_per_s": GOAL_RELS_PER_S,
+            "ratio": GOAL_RATIO,
+            "met": batched_rate >= GOAL_RELS_PER_S and batched_rate / naive_rate >= GOAL_RATIO,
+        },
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "neo4j_rust_ext": _has_rust_ext(),
+        },
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

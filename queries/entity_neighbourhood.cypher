@@ -1,0 +1,23 @@
+// entity_neighbourhood: everything directly linked to an entity, with the relation and its direction.
+// param name: str
+MATCH (n:Entity)
+WHERE toLower(n.name) = toLower($name)
+   OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) = toLower($name))
+CALL (n) {
+  MATCH (n)-[r]->(m)
+  RETURN m, type(r) AS relation, 'out' AS direction
+  UNION
+  MATCH (n)<-[r]-(m)
+  RETURN m, type(r) AS relation, 'in' AS direction
+}
+RETURN coalesce(m.name, m.title, m.url, m.id) AS neighbour,
+       CASE
+         WHEN m:Paper THEN 'paper'
+         WHEN m:Model THEN 'model'
+         WHEN m:Dataset THEN 'dataset'
+         WHEN m:Benchmark THEN 'benchmark'
+         WHEN m:Repository THEN 'repository'
+         WHEN m:Website THEN 'website'
+       END AS kind,
+       relation, direction
+ORDER BY neighbour, kind, relation, direction
