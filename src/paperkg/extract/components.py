@@ -153,7 +153,7 @@ def find_candidates(
             c = replace(c, alias=aliases[c.start])
         if c.start in listed:
             c = replace(c, listed=True)
-        c = replace(c, ext_end=rules.mention_end(doc, c))
+        c = replace(c, ext_end=rules.mention_end(doc, c), ext_start=rules.mention_start(doc, c, lex))
         if c.start in long_types:
             c = rules.with_type(c, long_types[c.start], 3)
         c = rules.with_type(c, *rules.name_shape_type(c.text))

@@ -119,7 +119,8 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
             if acc is None:
                 acc = accs[key] = _Acc(name=c.text)
                 order.append(key)
-            ext = doc[c.start : c.ext_end].text if c.ext_end > c.end else ""
+            lo = c.ext_start if 0 <= c.ext_start < c.start else c.start
+            ext = doc[lo : max(c.ext_end, c.end)].text if (c.ext_end > c.end or lo < c.start) else ""
             acc.mentions.append(
                 Mention(
                     f, span.start_char, span.end_char, span.text, _sentence(doc, c.start), c.confidence, ext

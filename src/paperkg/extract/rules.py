@@ -127,6 +127,7 @@ class Cand:
     confidence: float = 0.6
     listed: bool = False  # an item of a list whose other items are names too
     ext_end: int = 0  # end of the mention with its head noun and acronym: "Penn Treebank dataset (PTB)"
+    ext_start: int = -1  # start of the mention with a language adjective: "English Penn Treebank"
 
 
 @dataclass(frozen=True)
@@ -432,6 +433,8 @@ def name_shape_type(text: str) -> tuple[EntityType | None, int]:
 def campaign_type(text: str, lex: Lexicon) -> tuple[EntityType | None, int]:
     """Names from shared-task and evaluation campaigns (SemEval-2010, CoNLL 2003, NIST05, LDC2015E86)
     are data sets."""
+    if not _HAS_DIGIT.search(text) or re.search(r"\btask\b", text, re.I):
+        return None, 0  # a bare campaign ("SemEval") or one of its tasks is not a data set
     for prefix in lex.patterns.get("dataset_name_prefixes", []):
         if text.startswith(prefix) and (len(text) == len(prefix) or not text[len(prefix)].islower()):
             return EntityType.DATASET, 1
@@ -813,6 +816,14 @@ _MENTION_HEADS = {
     "suite",
     "leaderboard",
 }
+
+
+def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
+    """Where the mention of ``c`` starts when a language adjective is included ("English Penn Treebank")."""
+    langs = lex.patterns.get("language_adjectives", [])
+    if c.start > 0 and doc[c.start - 1].text in langs:
+        return c.start - 1
+    return c.start
 
 
 def mention_end(doc: Doc, c: Cand) -> int:
