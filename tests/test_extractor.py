@@ -64,3 +64,13 @@ def test_trained_on_links_the_nearest_model(extractor) -> None:  # type: ignore[
     ents = {e.name: e for e in x.entities}
     assert ents["ViT-g/14"].trained_on == ("LAION-2B",)
     assert ents["ViT-L/14"].trained_on == ()
+
+
+def test_mention_names_keep_head_nouns(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper("", "We train on the English Penn Treebank dataset (PTB) and test on the IMDb dataset.")
+    )
+    canonical = {e["name"] for e in x.to_json()["entities"]}
+    mention = {e["name"] for e in x.to_json("mention")["entities"]}
+    assert "IMDb" in canonical and "IMDb dataset" in mention
+    assert "English Penn Treebank dataset (PTB)" in mention
