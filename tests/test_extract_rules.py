@@ -101,7 +101,8 @@ def test_acronym_definitions() -> None:
 
 def test_find_candidates_types_roles_and_generic_acronyms() -> None:
     doc = tok(
-        "We introduce GlintBench, a new benchmark for grounding. We evaluate LLaVA-1.5 on COCO, Flickr30K and NoCaps. "
+        "We introduce GlintBench, a new benchmark for grounding. "
+        "We evaluate LLaVA-1.5 on COCO, Flickr30K and NoCaps. "
         "Electrocardiogram (ECG) signals are out of scope."
     )
     got = {c.text: c for c in find_candidates(doc, LEX)}

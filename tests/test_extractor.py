@@ -11,7 +11,8 @@ def test_paper_level_entities(extractor) -> None:  # type: ignore[no-untyped-def
     x = extractor.extract(
         paper(
             "MedTrinity-25M: A Large-scale Multimodal Dataset with Multigranular Annotations for Medicine",
-            "We introduce MedTrinity-25M, covering over 25 million images. We pretrain LLaVA-1.5 on MedTrinity-25M "
+            "We introduce MedTrinity-25M, covering over 25 million images. "
+            "We pretrain LLaVA-1.5 on MedTrinity-25M "
             "and evaluate on VQA-RAD and PathVQA. The code is at https://github.com/x/medtrinity.",
         )
     )
@@ -58,7 +59,8 @@ def test_trained_on_links_the_nearest_model(extractor) -> None:  # type: ignore[
     x = extractor.extract(
         paper(
             "Some Title",
-            "Our ViT-L/14 model beats a larger ViT-g/14 trained on LAION-2B. We also use COCO for evaluation.",
+            "Our ViT-L/14 model beats a larger ViT-g/14 trained on LAION-2B. "
+            "We also use COCO for evaluation.",
         )
     )
     ents = {e.name: e for e in x.entities}

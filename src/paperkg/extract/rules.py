@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from spacy.attrs import IS_LOWER, IS_PUNCT, LOWER, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -144,13 +145,13 @@ class TokArrays:
 def arrays(doc: Doc) -> TokArrays:
     cached = doc.user_data.get("tok_arrays")
     if cached is None:
-        text = [t.text for t in doc]
-        lower = [x.lower() for x in text]
+        strings = doc.vocab.strings
+        cols = doc.to_array([ORTH, LOWER, IS_LOWER, IS_PUNCT]).T.tolist() if len(doc) else [[], [], [], []]
         cached = TokArrays(
-            text,
-            lower,
-            [x.islower() for x in text],
-            [bool(x) and not any(ch.isalnum() for ch in x) for x in text],
+            [strings[o] for o in cols[0]],
+            [strings[o] for o in cols[1]],
+            [bool(x) for x in cols[2]],
+            [bool(x) for x in cols[3]],
         )
         doc.user_data["tok_arrays"] = cached
     return cached
@@ -294,8 +295,8 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     n = len(a.text)
     while i < n:
         text = a.text[i]
-        if a.is_punct[i] or (a.is_lower[i] and text.isalpha()) or text.isspace():
-            i += 1  # a plain lower-case word or punctuation is never a name
+        if a.is_punct[i] or (text.isalpha() and (a.is_lower[i] or text[1:].islower())) or text.isspace():
+            i += 1  # a plain lower-case or capitalized word, or punctuation, is never a name by its shape
             continue
         stem = name_part(text, lex)
         if stem is None:
@@ -490,42 +491,38 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     up to the end of the clause, and after "called/named/dubbed"."""
     verbs = lex.word_set("intro_verbs")
     naming = lex.word_set("naming_words")
+    a = arrays(doc)
+    lower = a.lower
     out: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        toks = list(sent)
-        for k, t in enumerate(toks):
-            low = t.lower_
-            hit = False
-            if low in naming:
-                hit = True
-            elif low in verbs:
-                back = " ".join(x.lower_ for x in toks[max(0, k - 4) : k])
-                if (
-                    re.search(r"\b(we|paper|work|study|here|article|i)\b", back)
-                    or k == 0
-                    or (
-                        re.search(r"\b(is|are|was|were|be|been)\b", back)
-                        and re.search(
-                            r"\b(this|our|here)\b", " ".join(x.lower_ for x in toks[max(0, k - 8) : k])
-                        )
-                    )
-                ):
-                    hit = True
-            if hit:
-                s = t.i + 1
-                e = s
-                while (
-                    e < sent.end
-                    and e - s < 25
-                    and doc[e].text not in (";",)
-                    and not (
-                        doc[e].text == ","
-                        and e + 1 < sent.end
-                        and doc[e + 1].lower_ in ("which", "where", "while")
-                    )
-                ):
-                    e += 1
-                out.append((s, e))
+    for i, low in enumerate(lower):
+        if low not in verbs and low not in naming:
+            continue
+        sent = doc[i].sent
+        k = i - sent.start
+        hit = low in naming
+        if not hit:
+            back = " ".join(lower[max(sent.start, i - 4) : i])
+            hit = bool(
+                re.search(r"\b(we|paper|work|study|here|article|i)\b", back)
+                or k == 0
+                or (
+                    re.search(r"\b(is|are|was|were|be|been)\b", back)
+                    and re.search(r"\b(this|our|here)\b", " ".join(lower[max(sent.start, i - 8) : i]))
+                )
+            )
+        if hit:
+            s0 = i + 1
+            e = s0
+            while (
+                e < sent.end
+                and e - s0 < 25
+                and a.text[e] != ";"
+                and not (
+                    a.text[e] == "," and e + 1 < sent.end and lower[e + 1] in ("which", "where", "while")
+                )
+            ):
+                e += 1
+            out.append((s0, e))
     return out
 
 
@@ -712,10 +709,13 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     i = 0
     n = len(lower)
     conj = ("and", "or")
+    next_sep = [n + 10] * (n + 1)
+    for x in range(n - 1, -1, -1):
+        next_sep[x] = x if (lower[x] in conj or lower[x] == ",") else next_sep[x + 1]
     while i < n:
         # A list needs a comma or a conjunction within its first item's reach.
-        if not any(lower[x] in conj or lower[x] == "," for x in range(i, min(n, i + 5))):
-            i += 1
+        if next_sep[i] - i >= 5:
+            i = max(i + 1, next_sep[i] - 4)
             continue
         items: list[tuple[int, int]] = []
         j = i
