@@ -160,9 +160,10 @@ def atomic_open(path: Path) -> Iterator[Any]:
         with open(tmp, "w", encoding="utf-8") as f:
             yield f
         os.replace(tmp, path)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the user's path, not ours
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
 
 
 def _extractor(registry: str | None) -> Any:

@@ -120,9 +120,14 @@ class KnowledgeGraph:
         """Write node-link JSON atomically (temporary file, then rename)."""
         path = Path(path)
         tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self.to_json(), f, ensure_ascii=False)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(self.to_json(), f, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        finally:
+            tmp.unlink(missing_ok=True)
 
     @classmethod
     def from_json(cls, data: Any) -> KnowledgeGraph:

@@ -47,6 +47,7 @@ class Lexicon:
     by_key: dict[str, RegistryEntry] = field(default_factory=dict)
 
     first_words: dict[str, int] = field(default_factory=dict)
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict)  # per-token rule results (see rules)
 
     def __post_init__(self) -> None:
         for e in self.entries:

@@ -268,6 +268,15 @@ _URLISH = re.compile(
 
 def name_part(text: str, lex: Lexicon) -> str | None:
     """The name in a token, or None: "CLIP-based" -> "CLIP", "MM-LLMs" -> None (a generic head)."""
+    key = ("name_part", text)
+    if key not in lex.memo:
+        if len(lex.memo) > 500_000:
+            lex.memo.clear()
+        lex.memo[key] = _name_part(text, lex)
+    return lex.memo[key]  # type: ignore[no-any-return]
+
+
+def _name_part(text: str, lex: Lexicon) -> str | None:
     if _URLISH.search(text):
         return None
     if text.count("(") != text.count(")"):
@@ -363,11 +372,30 @@ def _is_title_case(span: Span) -> bool:
 
 
 # ---------------------------------------------------------------- type evidence
-def _cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = tuple(EntityType)) -> EntityType | None:
+_ALL_TYPES = tuple(EntityType)
+
+
+def _cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = _ALL_TYPES) -> EntityType | None:
+    key = ("cue", word)
+    ty = lex.memo.get(key, False)
+    if ty is False:
+        w = word.lower()
+        ty = next(
+            (
+                t
+                for t in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL)
+                if w in lex.cues[t] or (w.endswith("s") and w[:-1] in lex.cues[t])
+            ),
+            None,
+        )
+        lex.memo[key] = ty
+    if ty is None or ty in types:
+        return ty  # type: ignore[no-any-return]
+    # The best cue is of a type not asked for; look for the asked types only.
     w = word.lower()
-    for ty in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
-        if ty in types and (w in lex.cues[ty] or (w.endswith("s") and w[:-1] in lex.cues[ty])):
-            return ty
+    for t in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
+        if t in types and (w in lex.cues[t] or (w.endswith("s") and w[:-1] in lex.cues[t])):
+            return t
     return None
 
 

@@ -11,7 +11,15 @@ import json
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from paperkg.readers.base import InputError, ReadItem, Warnings, looks_binary, open_binary
+from paperkg.readers.base import (
+    READ_ERRORS,
+    UTF16_BOMS,
+    InputError,
+    ReadItem,
+    Warnings,
+    looks_binary,
+    open_binary,
+)
 from paperkg.readers.hfpage import read_hf_page
 from paperkg.readers.jsonrec import read_json_array, read_jsonl
 
@@ -28,6 +36,8 @@ __all__ = ["READERS", "InputError", "Warnings", "detect_format", "read_input"]
 
 def detect_format(path: str, head: bytes) -> str:
     """The reader name for ``path`` whose first bytes (decompressed) are ``head``."""
+    if head.startswith(UTF16_BOMS):
+        raise InputError(f"{path}: UTF-16 text; paperkg reads UTF-8 (convert the file to UTF-8)")
     if looks_binary(head):
         raise InputError(f"{path}: binary data, not a paper listing (text, JSON or JSON Lines)")
     name = path.lower().removesuffix(".gz")
@@ -55,7 +65,7 @@ def read_input(path: str, warnings: Warnings, fmt: str | None = None) -> Iterato
     try:
         try:
             head = stream.peek(64 * 1024)[: 64 * 1024] if hasattr(stream, "peek") else b""
-        except (OSError, EOFError) as exc:
+        except READ_ERRORS as exc:
             raise InputError(f"{name}: cannot read ({exc})") from None
         if not head.strip():
             raise InputError(f"{name}: empty input, no papers")

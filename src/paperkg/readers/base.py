@@ -8,6 +8,7 @@ import io
 import re
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,11 @@ MAX_TITLE_CHARS = 1_000
 MAX_LINE_BYTES = 4 * 1024 * 1024
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+#: What a damaged gzip stream raises while it is read.
+READ_ERRORS = (OSError, EOFError, zlib.error)
 
 ReadItem = Paper | Rejection
 
@@ -76,6 +82,8 @@ def iter_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, bytes]]:
             if not line:
                 return
             n += 1
+            if n == 1 and line.startswith(UTF8_BOM):
+                line = line[len(UTF8_BOM) :]
             if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
                 # Skip the rest of this over-long line.
                 while True:
@@ -83,25 +91,35 @@ def iter_lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, bytes]]:
                     if not more or more.endswith(b"\n"):
                         break
             yield n, line
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except READ_ERRORS as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"{name}: read failed after line {n} ({exc})") from None
 
 
 def looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        return True
+    """Whether ``head`` is binary data: more than 5% control bytes (NUL included). A stray NUL in
+    text is not enough (the readers turn NULs into spaces)."""
     if not head:
         return False
     ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
-    return ctrl / len(head) > 0.05
+    return ctrl / len(head) > 0.05 or head.count(0) > 64
 
 
 _WS = re.compile(r"\s+")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_str(s: str) -> str:
+    """``s`` with lone surrogates (from JSON escapes such as ``"\\ud800"``) replaced by U+FFFD,
+    so that it can be written as UTF-8."""
+    return _SURROGATE.sub("\ufffd", s)
+
+
 def clean_text(s: str) -> str:
-    """Collapse runs of white space (arXiv snapshots wrap lines) and drop NULs."""
-    return _WS.sub(" ", s.replace("\x00", " ")).strip()
+    """Collapse runs of white space (arXiv snapshots wrap lines), turn NULs into spaces and lone
+    surrogates into U+FFFD."""
+    return _WS.sub(" ", clean_str(s).replace("\x00", " ")).strip()
 
 
 def title_key(title: str) -> str:

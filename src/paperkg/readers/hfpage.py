@@ -16,6 +16,7 @@ from typing import BinaryIO
 from paperkg.model import Paper, Rejection, Source
 from paperkg.readers.base import (
     MAX_ABSTRACT_CHARS,
+    MAX_LINE_BYTES,
     MAX_TITLE_CHARS,
     ReadItem,
     Warnings,
@@ -44,6 +45,8 @@ class _Para:
     text: str
     line: int  # first line number
     lines: int  # number of lines
+    bad: str = ""  # why the paragraph cannot be used (invalid UTF-8), with ``bad_line``
+    bad_line: int = 0
 
 
 def is_abstract(text: str) -> bool:
@@ -54,35 +57,50 @@ def is_title(p: _Para) -> bool:
     return p.lines == 1 and 0 < len(p.text) <= TITLE_MAX and not is_abstract(p.text)
 
 
-def _paragraphs(stream: BinaryIO, name: str, bad: list[Rejection]) -> Iterator[_Para]:
+def _paragraphs(stream: BinaryIO, name: str) -> Iterator[_Para]:
     buf: list[str] = []
     start = 0
+    bad, bad_line = "", 0
     for n, raw in iter_lines(stream, name):
+        if len(raw) > MAX_LINE_BYTES and not bad:
+            bad, bad_line = f"line longer than {MAX_LINE_BYTES:,} bytes; paragraph skipped", n
         try:
-            line = raw.decode("utf-8")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            bad.append(Rejection(name, n, f"invalid UTF-8 at byte {exc.start}; line skipped"))
-            line = raw.decode("utf-8", errors="replace")
-        line = line.rstrip("\r\n")
-        if line.strip():
-            if not buf:
-                start = n
-            buf.append(line.strip())
-        elif buf:
-            yield _Para(" ".join(buf), start, len(buf))
-            buf = []
+            if not bad:
+                bad, bad_line = f"invalid UTF-8 at byte {exc.start}; paragraph skipped", n
+            text = raw.decode("utf-8", errors="replace")
+        # CR alone ends a line too (old Mac text); CRLF is one line end.
+        for line in text.rstrip("\r\n").split("\r"):
+            if line.strip():
+                if not buf:
+                    start = n
+                buf.append(line.strip())
+            elif buf:
+                yield _Para(" ".join(buf), start, len(buf), bad, bad_line)
+                buf = []
+                bad, bad_line = "", 0
     if buf:
-        yield _Para(" ".join(buf), start, len(buf))
+        yield _Para(" ".join(buf), start, len(buf), bad, bad_line)
 
 
 def read_hf_page(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[ReadItem]:
-    bad: list[Rejection] = []
     date: str | None = None
     pending: _Para | None = None  # a title candidate waiting for its abstract
-    for para in _paragraphs(stream, name, bad):
-        yield from bad
-        bad.clear()
-        if pending is not None and not is_title(para) and is_abstract(para.text):
+    swallow = False  # the abstract that follows a rejected title belongs to that rejected record
+    for para in _paragraphs(stream, name):
+        abstract_like = not is_title(para) and is_abstract(para.text)
+        if swallow:
+            swallow = False
+            if abstract_like and not para.bad:
+                continue
+        if para.bad:
+            # One record (a title with its abstract) with invalid UTF-8 is one rejection.
+            yield Rejection(name, para.bad_line, para.bad)
+            swallow = is_title(para)
+            pending = None
+            continue
+        if pending is not None and abstract_like:
             title = cap_text(
                 clean_text(pending.text), MAX_TITLE_CHARS, "title", f"{name}:{pending.line}", warnings
             )
@@ -101,7 +119,6 @@ def read_hf_page(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[Re
             date = para.text.strip()
             pending = None
             continue
-        if not is_title(para) and is_abstract(para.text):
+        if abstract_like:
             yield Rejection(name, para.line, "an abstract paragraph with no title line before it; skipped")
         pending = para if is_title(para) else None
-    yield from bad

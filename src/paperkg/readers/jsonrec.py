@@ -16,11 +16,13 @@ from paperkg.readers.base import (
     MAX_ABSTRACT_CHARS,
     MAX_LINE_BYTES,
     MAX_TITLE_CHARS,
+    READ_ERRORS,
     InputError,
     ReadItem,
     Warnings,
     arxiv_id,
     cap_text,
+    clean_str,
     clean_text,
     iter_lines,
     title_id,
@@ -47,7 +49,7 @@ def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
 
 def _str(v: Any) -> str | None:
     if isinstance(v, str):
-        return v
+        return clean_str(v)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return str(v)
     return None
@@ -55,17 +57,17 @@ def _str(v: Any) -> str | None:
 
 def _authors(v: Any) -> tuple[str, ...]:
     if isinstance(v, str):
-        return tuple(a.strip() for a in v.replace(" and ", ", ").split(",") if a.strip())
+        return tuple(a for a in (clean_text(x) for x in v.replace(" and ", ", ").split(",")) if a)
     if isinstance(v, list):
         out = []
         for a in v:
             if isinstance(a, str):
-                out.append(a.strip())
+                out.append(a)
             elif isinstance(a, dict) and isinstance(a.get("name"), str):
-                out.append(a["name"].strip())
+                out.append(a["name"])
             elif isinstance(a, list) and a and all(isinstance(x, str) for x in a):
-                out.append(" ".join(reversed([x for x in a if x])).strip())  # arXiv authors_parsed
-        return tuple(x for x in out if x)
+                out.append(" ".join(reversed([x for x in a if x])))  # arXiv authors_parsed
+        return tuple(x for x in map(clean_text, out) if x)
     return ()
 
 
@@ -131,6 +133,9 @@ def read_jsonl(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[Read
         except json.JSONDecodeError as exc:
             yield Rejection(name, n, f"invalid JSON ({exc.msg} at column {exc.colno})")
             continue
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            yield Rejection(name, n, f"invalid JSON ({exc})")
+            continue
         except RecursionError:
             yield Rejection(name, n, "JSON nested too deeply")
             continue
@@ -179,6 +184,9 @@ def read_json_array(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator
                     yield Rejection(name, index, f"invalid JSON in array element ({exc.msg})")
                     return
                 buf, pos = reader.fill(buf[pos:]), 0
+            except ValueError as exc:  # an integer of more than 4,300 digits
+                yield Rejection(name, index, f"invalid JSON in array element ({exc})")
+                return
             except RecursionError:
                 yield Rejection(name, index, "JSON nested too deeply")
                 return
@@ -201,13 +209,16 @@ class _TextChunks:
 
         self.stream = stream
         self.name = name
-        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.done = False
 
     def fill(self, buf: str) -> str:
         if self.done:
             return buf
-        data = self.stream.read(self.CHUNK)
+        try:
+            data = self.stream.read(self.CHUNK)
+        except READ_ERRORS as exc:
+            raise InputError(f"{self.name}: read failed ({exc})") from None
         try:
             text = self.decoder.decode(data, final=not data)
         except UnicodeDecodeError:

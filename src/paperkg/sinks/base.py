@@ -53,13 +53,19 @@ class NullSink:
 def write_graph(graph: KnowledgeGraph, sink: Sink) -> SinkReport:
     """Send the whole graph through ``sink`` and check the counts it reports."""
     n = e = 0
-    for node in graph.nodes():
-        sink.write_node(node)
-        n += 1
-    for edge in graph.edges():
-        sink.write_edge(edge)
-        e += 1
-    report = sink.finalize()
+    try:
+        for node in graph.nodes():
+            sink.write_node(node)
+            n += 1
+        for edge in graph.edges():
+            sink.write_edge(edge)
+            e += 1
+        report = sink.finalize()
+    except BaseException:
+        abort = getattr(sink, "abort", None)
+        if abort is not None:
+            abort()  # let the sink remove what it half wrote
+        raise
     if (report.nodes, report.edges) != (n, e):
         raise SinkError(
             f"{report.target}: wrote {report.nodes} nodes / {report.edges} edges, expected {n} / {e}"

@@ -350,13 +350,15 @@ class HtmlSink:
 
     def finalize(self) -> SinkReport:
         page = self.render()
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.tmp")
             tmp.write_text(page, encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
             raise SinkError(f"{self.path}: cannot write the HTML graph: {exc.strerror or exc}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
         return SinkReport(self.received_nodes, self.received_edges, str(self.path))
 
     # -- selection ---------------------------------------------------------------------------------

@@ -442,9 +442,14 @@ class RdfSink:
                     nt.unlink(missing_ok=True)
             os.replace(self._tmp, self._target)
         except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
             raise SinkError(f"{self._target}: {exc.strerror or exc}") from exc
         except (SyntaxError, ValueError) as exc:  # pyoxigraph: a bug here, not the user's
+            self._tmp.unlink(missing_ok=True)
             raise SinkError(f"{self._target}: could not convert to {self.fmt}: {exc}") from exc
+        except BaseException:
+            self._tmp.unlink(missing_ok=True)
+            raise
         return SinkReport(len(self._nodes), self._edges, str(self._target))
 
     def abort(self) -> None:
