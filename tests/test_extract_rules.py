@@ -12,7 +12,7 @@ from paperkg.model import EntityType
 
 LEX = load_lexicon()
 BLANK = spacy.blank("en")
-BLANK.add_pipe("sentencizer")
+
 NLP = make_nlp()
 
 

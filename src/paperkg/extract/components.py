@@ -1,5 +1,8 @@
-"""The spaCy pipeline: a blank English tokenizer tuned for artifact names, a sentencizer,
-and the ``paperkg_entities`` component that writes candidate spans to ``doc.spans["paperkg"]``."""
+"""The spaCy pipeline: a blank English tokenizer tuned for artifact names and the
+``paperkg_entities`` component that writes candidate spans to ``doc.spans["paperkg"]``.
+
+Sentence bounds come from the rules' token arrays (the sentencizer's rule, without its own
+pass over the doc), so the pipeline has one component."""
 
 from __future__ import annotations
 
@@ -44,7 +47,6 @@ def make_nlp(registry: str | None = None) -> Language:
     suffixes.append(r"(?<=[A-Z0-9+])\.$")
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.token_match = _TOKEN_MATCH.match
-    nlp.add_pipe("sentencizer")
     nlp.add_pipe("paperkg_entities", config={"registry": registry})
     return nlp
 

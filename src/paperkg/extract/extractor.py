@@ -101,7 +101,7 @@ class Extractor:
 
 
 def _sentence(doc: Doc, start: int) -> str:
-    return doc[start].sent.text
+    return rules.sentence_span(doc, start).text
 
 
 def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtraction:
@@ -239,7 +239,8 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
     if not entities or not _TRAINED.search(adoc.text):
         return entities
     links: dict[str, list[str]] = {}
-    for sent in adoc.sents:
+    for start in rules.arrays(adoc).sent_starts:
+        sent = rules.sentence_span(adoc, start)
         m = _TRAINED.search(sent.text)
         if m is None:
             continue

@@ -8,6 +8,7 @@ plain records, so tests call them without the pipeline.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -140,6 +141,39 @@ class TokArrays:
     lower: list[str]
     is_lower: list[bool]
     is_punct: list[bool]
+    sent_starts: list[int]  # token index of each sentence's first token
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """Token bounds of the sentence holding token ``i``."""
+        k = bisect_right(self.sent_starts, i) - 1
+        end = self.sent_starts[k + 1] if k + 1 < len(self.sent_starts) else len(self.text)
+        return self.sent_starts[k], end
+
+    def is_sent_start(self, i: int) -> bool:
+        k = bisect_right(self.sent_starts, i) - 1
+        return self.sent_starts[k] == i
+
+
+_SENT_END = {".", "!", "?", "…", "。", "！", "？"}
+
+
+def _sentence_starts(text: list[str], is_punct: list[bool]) -> list[int]:
+    """Sentence starts the way spaCy's sentencizer finds them: after a full stop, the first token
+    that is not punctuation."""
+    starts = [0]
+    seen_end = False
+    for i, t in enumerate(text):
+        if seen_end and not is_punct[i] and t not in _SENT_END:
+            starts.append(i)
+            seen_end = False
+        elif t in _SENT_END:
+            seen_end = True
+    return starts
+
+
+def sentence_span(doc: Doc, i: int) -> Span:
+    s, e = arrays(doc).sentence(i)
+    return doc[s:e]
 
 
 def arrays(doc: Doc) -> TokArrays:
@@ -147,11 +181,14 @@ def arrays(doc: Doc) -> TokArrays:
     if cached is None:
         strings = doc.vocab.strings
         cols = doc.to_array([ORTH, LOWER, IS_LOWER, IS_PUNCT]).T.tolist() if len(doc) else [[], [], [], []]
+        text = [strings[o] for o in cols[0]]
+        punct = [bool(x) for x in cols[3]]
         cached = TokArrays(
-            [strings[o] for o in cols[0]],
+            text,
             [strings[o] for o in cols[1]],
             [bool(x) for x in cols[2]],
-            [bool(x) for x in cols[3]],
+            punct,
+            _sentence_starts(text, punct),
         )
         doc.user_data["tok_arrays"] = cached
     return cached
@@ -367,7 +404,8 @@ def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
 
 
 def _is_title_case(span: Span) -> bool:
-    words = [t for t in span if t.is_alpha and len(t) > 3 and not t.is_sent_start]
+    a = arrays(span.doc)
+    words = [t for t in span if t.is_alpha and len(t) > 3 and not a.is_sent_start(t.i)]
     return bool(words) and all(t.text[0].isupper() for t in words)
 
 
@@ -525,28 +563,28 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     for i, low in enumerate(lower):
         if low not in verbs and low not in naming:
             continue
-        sent = doc[i].sent
-        k = i - sent.start
+        sent_start, sent_end = a.sentence(i)
+        k = i - sent_start
         hit = low in naming
         if not hit:
-            back = " ".join(lower[max(sent.start, i - 4) : i])
+            back = " ".join(lower[max(sent_start, i - 4) : i])
             hit = bool(
                 re.search(r"\b(we|paper|work|study|here|article|i)\b", back)
                 or k == 0
                 or (
                     re.search(r"\b(is|are|was|were|be|been)\b", back)
-                    and re.search(r"\b(this|our|here)\b", " ".join(lower[max(sent.start, i - 8) : i]))
+                    and re.search(r"\b(this|our|here)\b", " ".join(lower[max(sent_start, i - 8) : i]))
                 )
             )
         if hit:
             s0 = i + 1
             e = s0
             while (
-                e < sent.end
+                e < sent_end
                 and e - s0 < 25
                 and a.text[e] != ";"
                 and not (
-                    a.text[e] == "," and e + 1 < sent.end and lower[e + 1] in ("which", "where", "while")
+                    a.text[e] == "," and e + 1 < sent_end and lower[e + 1] in ("which", "where", "while")
                 )
             ):
                 e += 1
@@ -572,7 +610,11 @@ def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> li
         if j == k:
             continue
         span = doc[k:j]
-        if lex.is_generic(span.text) or any(lex.is_generic(t.text) for t in span) or doc[k].is_sent_start:
+        if (
+            lex.is_generic(span.text)
+            or any(lex.is_generic(t.text) for t in span)
+            or arrays(doc).is_sent_start(k)
+        ):
             continue
         if j < len(doc) and (
             doc[j].text in (",", "(", ":", ".", ";")
@@ -588,8 +630,7 @@ def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> li
 def appositive_intro(doc: Doc, c: Cand, lex: Lexicon) -> bool:
     """ "X, a new benchmark for …" / "X is a novel dataset" / "X: a …" at the start of a sentence."""
     adj = lex.word_set("intro_appositive_adjectives")
-    sent = doc[c.start].sent
-    if c.start - sent.start > 2:
+    if c.start - arrays(doc).sentence(c.start)[0] > 2:
         return False
     j = c.end
     if j < len(doc) and doc[j].text in (",", ":", "(", "is", "-", "–"):
@@ -785,7 +826,7 @@ def list_candidates(doc: Doc, known: list[Cand], lex: Lexicon) -> list[Cand]:
             if s in starts or e - s != 1:
                 continue
             w = doc[s].text
-            if is_capitalized_word(w) and not lex.is_generic(w) and doc[s].i != doc[s].sent.start:
+            if is_capitalized_word(w) and not lex.is_generic(w) and not arrays(doc).is_sent_start(s):
                 out.append(Cand(s, e, w, "list", ty, 1 if ty else 0, confidence=0.55))
     return out
 
@@ -823,7 +864,7 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
         j = i
         while j > 0 and i - j < 3 and (j - 1) not in taken and is_capitalized_word(a.text[j - 1]):
             j -= 1
-        if j == i or doc[j].is_sent_start:
+        if j == i or a.is_sent_start(j):
             continue
         span = doc[j:i]
         if lex.is_generic(span.text) or any(lex.is_generic(t) for t in a.text[j:i]):
