@@ -89,8 +89,10 @@ class Extractor:
         def docs() -> Iterator[Doc]:
             for p in papers:
                 for f in (Field.TITLE, Field.ABSTRACT):
-                    d = self.nlp.make_doc(p.text(f))
+                    text = p.text(f)
+                    d = self.nlp.make_doc(text)
                     d.user_data["field"] = f.value
+                    d.user_data["text"] = text  # Doc.text would join the tokens again
                     yield d
 
         processed = self.nlp.pipe(docs(), batch_size=self.batch_size * 2)
@@ -101,7 +103,7 @@ class Extractor:
 
 
 def _sentence(doc: Doc, start: int) -> str:
-    return rules.sentence_span(doc, start).text
+    return rules.arrays(doc).sentence_text(start)[2]
 
 
 def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtraction:
@@ -236,20 +238,19 @@ def _last_before(e: ExtractedEntity, pos: int) -> int:
 def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[ExtractedEntity]:
     """The model nearest before "trained on" and the datasets right after it, in one sentence: the
     model was trained on them ("LexVLA, trained on the CC-12M multi-modal dataset, …")."""
-    if not entities or not _TRAINED.search(adoc.text):
+    a = rules.arrays(adoc)
+    if not entities or not _TRAINED.search(a.string):
         return entities
     links: dict[str, list[str]] = {}
-    for start in rules.arrays(adoc).sent_starts:
-        sent = rules.sentence_span(adoc, start)
-        m = _TRAINED.search(sent.text)
+    for start in a.sent_starts:
+        s_char, e_char, sent = a.sentence_text(start)
+        m = _TRAINED.search(sent)
         if m is None:
             continue
-        pivot = sent.start_char + m.start()
-        after = sent.start_char + m.end()
-        models = [
-            e for e in entities if e.type is EntityType.MODEL and _in_abstract(e, sent.start_char, pivot)
-        ]
-        hi = min(sent.end_char, after + 60)  # not the datasets of a later clause
+        pivot = s_char + m.start()
+        after = s_char + m.end()
+        models = [e for e in entities if e.type is EntityType.MODEL and _in_abstract(e, s_char, pivot)]
+        hi = min(e_char, after + 60)  # not the datasets of a later clause
         data = [e for e in entities if e.type is EntityType.DATASET and _in_abstract(e, after, hi)]
         if models and data:
             nearest = max(models, key=lambda e, p=pivot: _last_before(e, p))

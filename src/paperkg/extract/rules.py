@@ -12,7 +12,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import Any
 
-from spacy.attrs import IS_LOWER, IS_PUNCT, LOWER, ORTH
+from spacy.attrs import IDX, IS_LOWER, IS_PUNCT, LOWER, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -142,6 +142,15 @@ class TokArrays:
     is_lower: list[bool]
     is_punct: list[bool]
     sent_starts: list[int]  # token index of each sentence's first token
+    idx: list[int]  # character offset of each token
+    string: str  # the doc's text
+
+    def sentence_text(self, i: int) -> tuple[int, int, str]:
+        """Character bounds and text of the sentence holding token ``i``."""
+        s, e = self.sentence(i)
+        start = self.idx[s]
+        end = self.idx[e - 1] + len(self.text[e - 1])
+        return start, end, self.string[start:end]
 
     def sentence(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding token ``i``."""
@@ -180,7 +189,7 @@ def arrays(doc: Doc) -> TokArrays:
     cached = doc.user_data.get("tok_arrays")
     if cached is None:
         strings = doc.vocab.strings
-        cols = doc.to_array([ORTH, LOWER, IS_LOWER, IS_PUNCT]).T.tolist() if len(doc) else [[], [], [], []]
+        cols = doc.to_array([ORTH, LOWER, IS_LOWER, IS_PUNCT, IDX]).T.tolist() if len(doc) else [[]] * 5
         text = [strings[o] for o in cols[0]]
         punct = [bool(x) for x in cols[3]]
         cached = TokArrays(
@@ -189,6 +198,8 @@ def arrays(doc: Doc) -> TokArrays:
             [bool(x) for x in cols[2]],
             punct,
             _sentence_starts(text, punct),
+            cols[4],
+            doc.user_data.get("text") or doc.text,
         )
         doc.user_data["tok_arrays"] = cached
     return cached
