@@ -1,0 +1,300 @@
+"""End-to-end build at scale: wall time and peak memory of ``paperkg build`` on synthetic corpora.
+
+    .venv/bin/python benchmarks/build_scale.py [--sizes 10000 100000] [--jobs N] [--update 1000]
+
+For each size, writes a synthetic corpus (``benchmarks/synth.py``, gzip JSON Lines; the corpus of
+10,000 is the prefix of the one of 100,000) and runs, as a child process,
+
+    paperkg build CORPUS --out DIR --no-html --quiet --json [--jobs N]
+
+measuring its wall time and its peak resident memory (``ru_maxrss`` of that very child, from
+``os.wait4``). ``--jobs`` is passed only when ``paperkg build --help`` offers it; otherwise the run
+is single-process and the JSON says so; ``--compare-jobs`` adds the smallest size built with
+``--jobs 1`` as the baseline. When the help offers ``--update``, the largest graph is then
+updated with ``--update`` new papers (records numbered after the corpus) and that time is reported
+as a fraction of the full build. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def _synth() -> ModuleType:
+    if "synth" in sys.modules:
+        return sys.modules["synth"]
+    spec = importlib.util.spec_from_file_location("synth", HERE / "synth.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def paperkg_command() -> list[str]:
+    """The ``paperkg`` console script of this interpreter's environment, else ``python -m paperkg.cli``."""
+    script = Path(sys.executable).with_name("paperkg")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("paperkg")
+    return [found] if found else [sys.executable, "-m", "paperkg.cli"]
+
+
+def build_options(cmd: list[str]) -> dict[str, str | None]:
+    """Options of ``paperkg build`` from its --help: name -> metavar (None for a flag)."""
+    out = subprocess.run([*cmd, "build", "--help"], capture_output=True, text=True, check=True).stdout
+    options: dict[str, str | None] = {}
+    for m in re.finditer(r"^\s+(?:-\w, )?(--[\w-]+)(?: ([A-Z_]+(?: [A-Z_]+)*))?", out, re.M):
+        options[m.group(1)] = m.group(2)
+    return options
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and its descendants now (0 without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return 0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict[str, Any]:
+    """Run ``argv``; wall seconds, peak RSS (MiB) of the child, exit code and its stdout."""
+    out_path, err_path = log_dir / f"{name}.stdout", log_dir / f"{name}.stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        status = 0
+        rusage = None
+        tree_peak = 0
+        next_sample = 0.0
+        try:
+            while True:
+                pid, status, rusage = os.wait4(proc.pid, os.WNOHANG)
+                if pid == proc.pid:
+                    break
+                now = time.perf_counter()
+                if now - t0 > timeout:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    _, status, rusage = os.wait4(proc.pid, 0)
+                    break
+                if now >= next_sample:  # the sum over the child and its workers (--jobs)
+                    tree_peak = max(tree_peak, _tree_rss(proc.pid))
+                    next_sample = now + 0.25
+                time.sleep(0.05)
+        except BaseException:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            raise
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4 already
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    result: dict[str, Any] = {
+        "wall_s": round(wall, 2),
+        "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1) if rusage else None,  # KiB on Linux
+        "peak_tree_rss_mib_sampled": round(tree_peak / 2**20, 1) if tree_peak else None,
+        "cpu_s": round(rusage.ru_utime + rusage.ru_stime, 2) if rusage else None,
+        "exit_code": proc.returncode,
+    }
+    if proc.returncode != 0:
+        result["error"] = (stderr.strip().splitlines() or ["(no message)"])[-1][:300]
+        if wall > timeout:
+            result["error"] = f"killed after the {timeout:.0f}s timeout"
+    try:
+        result["summary"] = json.loads(stdout[stdout.index("{") :]) if "{" in stdout else None
+    except json.JSONDecodeError:
+        result["summary"] = None
+    return result
+
+
+def _sizes_of(out: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
+
+
+def measure(
+    sizes: list[int],
+    seed: int = 1,
+    jobs: int | None = None,
+    update: int = 1000,
+    workdir: Path | None = None,
+    no_rdf: bool = False,
+    timeout: float = 3600.0,
+    compare_jobs: bool = False,
+) -> dict[str, Any]:
+    synth = _synth()
+    cmd = paperkg_command()
+    options = build_options(cmd)
+    has_jobs, has_update = "--jobs" in options, "--update" in options
+    report: dict[str, Any] = {
+        "benchmark": "build_scale",
+        "seed": seed,
+        "command": " ".join(
+            [Path(cmd[0]).name, "build", "CORPUS", "--out", "DIR", "--no-html", "--quiet", "--json"]
+            + (["--no-rdf"] if no_rdf else [])
+            + (["--jobs", str(jobs)] if jobs and has_jobs else [])
+        ),
+        "jobs_supported": has_jobs,
+        "jobs": jobs if jobs and has_jobs else None,
+        "update_supported": has_update,
+        "rss_method": "peak_rss_mib: os.wait4 ru_maxrss of the child (with --jobs: the largest single "
+        "process); peak_tree_rss_mib_sampled: psutil, the child and its workers summed, every 0.25 s",
+        "runs": [],
+    }
+    if jobs and not has_jobs:
+        report["note"] = "paperkg build has no --jobs option yet: every run is single-process"
+    tmp = None
+    if workdir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="paperkg-scale-")
+        workdir = Path(tmp.name)
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        largest: tuple[int, Path, dict[str, Any]] | None = None
+        for n in sorted(sizes):
+            corpus = workdir / f"corpus-{n}.jsonl.gz"
+            info = synth.write_corpus(corpus, n, seed)
+            out = workdir / f"out-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            argv = [*cmd, "build", str(corpus), "--out", str(out), "--no-html", "--quiet", "--json"]
+            if no_rdf:
+                argv.append("--no-rdf")
+            if jobs and has_jobs:
+                argv += ["--jobs", str(jobs)]
+            r = run_child(argv, workdir, f"build-{n}", timeout)
+            summary = r.pop("summary")
+            row: dict[str, Any] = {
+                "papers": n,
+                "corpus_bytes": corpus.stat().st_size,
+                "corpus_generate_s": info["seconds"],
+                **r,
+            }
+            if r["exit_code"] == 0 and summary:
+                row["papers_per_s"] = round(summary["papers"] / r["wall_s"], 1)
+                row["records_read"] = summary["records_read"]
+                row["duplicates_merged"] = summary["duplicates_merged"]
+                row["reconciles"] = summary["reconciles"]
+                row["nodes"] = sum(summary["nodes"].values())
+                row["edges"] = sum(summary["edges"].values())
+                row["output_bytes"] = _sizes_of(out)
+                largest = (n, out, row)
+            report["runs"].append(row)
+        if compare_jobs and jobs and jobs > 1 and has_jobs and largest is not None:
+            # the baseline: the smallest corpus again with one extraction process
+            first = report["runs"][0]
+            n = first["papers"]
+            out = workdir / f"out-{n}-jobs1"
+            argv = [*cmd, "build", str(workdir / f"corpus-{n}.jsonl.gz"), "--out", str(out)]
+            argv += ["--no-html", "--quiet", "--json", "--jobs", "1"] + (["--no-rdf"] if no_rdf else [])
+            r = run_child(argv, workdir, f"build-{n}-jobs1", timeout)
+            r.pop("summary")
+            base: dict[str, Any] = {"papers": n, "jobs": 1, **r}
+            if r["exit_code"] == 0 and first["exit_code"] == 0:
+                base["papers_per_s"] = round(n / r["wall_s"], 1)
+                base["speedup_with_jobs"] = round(r["wall_s"] / first["wall_s"], 2)
+            report["jobs1_baseline"] = base
+        ok = [r for r in report["runs"] if r["exit_code"] == 0]
+        if len(ok) >= 2:  # per-paper time and memory at the largest size vs. the smallest
+            a, b = ok[0], ok[-1]
+            report["scaling"] = {
+                "sizes": [a["papers"], b["papers"]],
+                "size_ratio": round(b["papers"] / a["papers"], 2),
+                "time_ratio": round(b["wall_s"] / a["wall_s"], 2),
+                "rss_ratio": round(b["peak_rss_mib"] / a["peak_rss_mib"], 2),
+                "per_paper_time_ratio": round((b["wall_s"] / b["papers"]) / (a["wall_s"] / a["papers"]), 2),
+            }
+        if update > 0 and has_update and largest is not None:
+            n, out, row = largest
+            new = workdir / f"new-{update}.jsonl"
+            synth.write_corpus(new, update, seed, start=n + 1)
+            metavar = options["--update"]
+            argv = [*cmd, "build", "--no-html", "--quiet", "--json"]
+            argv += ["--update", str(out), str(new)] if metavar else ["--update", "--out", str(out), str(new)]
+            if no_rdf:
+                argv.append("--no-rdf")
+            if jobs and has_jobs:
+                argv += ["--jobs", str(jobs)]
+            r = run_child(argv, workdir, f"update-{n}", timeout)
+            summary = r.pop("summary")
+            upd: dict[str, Any] = {"base_papers": n, "new_papers": update, **r}
+            upd["command"] = " ".join([Path(cmd[0]).name, *argv[len(cmd) :]]).replace(str(workdir), "WORK")
+            if r["exit_code"] == 0:
+                upd["full_build_s"] = row["wall_s"]
+                upd["fraction_of_full_build"] = round(r["wall_s"] / row["wall_s"], 3)
+                if summary:
+                    upd["papers_added"] = summary.get("papers")
+                    upd["graph_papers"] = summary.get("nodes", {}).get("paper")
+                    upd["records_read"] = summary.get("records_read")
+                    upd["duplicates_merged"] = summary.get("duplicates_merged")
+            report["update"] = upd
+        elif update > 0 and not has_update:
+            report["update"] = {"skipped": "paperkg build --help shows no --update option"}
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+    report["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+    }
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=None, help="pass --jobs N when paperkg build supports it")
+    ap.add_argument(
+        "--compare-jobs", action="store_true", help="with --jobs N > 1: also build the smallest size with 1"
+    )
+    ap.add_argument("--update", type=int, default=1000, help="new papers for the --update run (0: none)")
+    ap.add_argument("--no-rdf", action="store_true", help="also pass --no-rdf (skip graph.ttl)")
+    ap.add_argument("--workdir", type=Path, help="keep corpora and outputs here (default: a temporary dir)")
+    ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per build before it is killed")
+    args = ap.parse_args(argv)
+    if any(n < 1 for n in args.sizes):
+        ap.error("--sizes must be positive")
+    report = measure(
+        args.sizes,
+        args.seed,
+        args.jobs,
+        args.update,
+        args.workdir,
+        args.no_rdf,
+        args.timeout,
+        args.compare_jobs,
+    )
+    print(json.dumps(report, indent=2))
+    failed = [r for r in report["runs"] if r["exit_code"] != 0]
+    return 1 if failed or report.get("update", {}).get("exit_code", 0) != 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Extraction speed: the full paperkg extractor vs spaCy's bare tokenizer, on the same texts.
+
+    .venv/bin/python benchmarks/extract_speed.py [--n 5000] [--seed 1] [--warmup 200]
+
+Generates ``--n`` synthetic abstracts (``benchmarks/synth.py``), then, in this one process,
+times ``spacy.blank("en").make_doc`` on each title and abstract (the floor: tokenization
+only) and ``paperkg.extract.Extractor().pipe(papers)`` (the whole extractor: tokenizer,
+registry matcher, rules, URL finder, assembly) over the same papers. Model loading and a
+warm-up pass over ``--warmup`` other abstracts are not timed. Prints one JSON object:
+``{abstracts, tokenizer_per_s, extractor_per_s, ratio, ...}`` where ``ratio`` is
+tokenizer_per_s / extractor_per_s (how many times slower than bare tokenization).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from paperkg.model import Paper, Source
+
+HERE = Path(__file__).resolve().parent
+
+
+def _synth() -> ModuleType:
+    """benchmarks/synth.py, imported by path (benchmarks/ is not a package)."""
+    if "synth" in sys.modules:
+        return sys.modules["synth"]
+    spec = importlib.util.spec_from_file_location("synth", HERE / "synth.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["synth"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def synthetic_papers(n: int, seed: int = 1, start: int = 1) -> list[Paper]:
+    """``n`` synthetic papers as the readers would make them."""
+    synth = _synth()
+    return [
+        Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source=Source("synthetic.jsonl", i))
+        for i, r in enumerate(synth.generate(n, seed, start), start)
+    ]
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def measure(n: int = 5000, seed: int = 1, warmup: int = 200, repeats: int = 1) -> dict[str, Any]:
+    """Time the tokenizer and the extractor on ``n`` synthetic papers (best of ``repeats``)."""
+    import spacy
+
+    from paperkg.extract import Extractor
+
+    papers = synthetic_papers(n, seed)
+    # warm-up texts come after the measured ones, so they are different papers
+    warm = synthetic_papers(warmup, seed, start=n + 1) if warmup > 0 else []
+    words = sum(len(p.title.split()) + len(p.abstract.split()) for p in papers)
+
+    t0 = time.perf_counter()
+    nlp = spacy.blank("en")
+    make_doc = nlp.make_doc
+    extractor = Extractor()
+    load_s = time.perf_counter() - t0
+
+    def tokenize(items: Iterable[Paper]) -> int:
+        tokens = 0
+        for p in items:
+            tokens += len(make_doc(p.title)) + len(make_doc(p.abstract))
+        return tokens
+
+    def extract(items: Iterable[Paper]) -> int:
+        found = 0
+        for x in extractor.pipe(items):
+            found += len(x.entities) + len(x.urls)
+        return found
+
+    tokenize(warm)
+    extract(warm)
+    counts: dict[str, int] = {}
+
+    def run_tokenizer() -> None:
+        counts["tokens"] = tokenize(papers)
+
+    def run_extractor() -> None:
+        counts["found"] = extract(papers)
+
+    tok_s = min(_timed(run_tokenizer) for _ in range(max(1, repeats)))
+    ext_s = min(_timed(run_extractor) for _ in range(max(1, repeats)))
+    tok_rate = n / tok_s
+    ext_rate = n / ext_s
+    return {
+        "benchmark": "extract_speed",
+        "abstracts": n,
+        "seed": seed,
+        "mean_words": round(words / max(n, 1), 1),
+        "tokens": counts["tokens"],
+        "entities_and_urls": counts["found"],
+        "tokenizer_s": round(tok_s, 3),
+        "extractor_s": round(ext_s, 3),
+        "tokenizer_per_s": round(tok_rate, 1),
+        "extractor_per_s": round(ext_rate, 1),
+        "ratio": round(tok_rate / ext_rate, 2),
+        "model_load_s": round(load_s, 3),
+        "warmup_abstracts": warmup,
+        "repeats": max(1, repeats),
+        "machine": {
+            "python": platform.python_version(),
+            "spacy": spacy.__version__,
+            "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--n", type=int, default=5000, help="abstracts to time (default 5000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--warmup", type=int, default=200, help="untimed warm-up abstracts (default 200)")
+    ap.add_argument("--repeats", type=int, default=1, help="best of this many timed runs (default 1)")
+    args = ap.parse_args(argv)
+    if args.n < 1:
+        ap.error("--n must be >= 1")
+    print(json.dumps(measure(args.n, args.seed, args.warmup, args.repeats)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Smoke tests of the benchmark helpers: the synthetic corpus and the extraction-speed function.
+
+No timing assertions: only that the generator is deterministic, that ``paperkg build`` accepts
+what it writes, and that the speed measurement returns positive figures.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from click.testing import CliRunner
+
+from paperkg.cli import main
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str) -> ModuleType:
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def synth() -> ModuleType:
+    return _load("synth")
+
+
+def test_synth_is_deterministic(synth: ModuleType, tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a.jsonl.gz", tmp_path / "b.jsonl.gz", tmp_path / "c.jsonl.gz"
+    synth.write_corpus(a, 150, seed=3)
+    synth.write_corpus(b, 150, seed=3)
+    synth.write_corpus(c, 150, seed=4)
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() != c.read_bytes()
+    # a smaller corpus is the prefix of a larger one; --start continues it
+    head = [json.dumps(r) for r in synth.generate(40, seed=3)]
+    full = gzip.decompress(a.read_bytes()).decode("utf-8").splitlines()
+    assert [json.dumps(json.loads(x)) for x in full[:40]] == head
+    tail = list(synth.generate(10, seed=3, start=141))
+    assert [r["id"] for r in tail] == [json.loads(x)["id"] for x in full[140:]]
+    assert [r["abstract"] for r in tail] == [json.loads(x)["abstract"] for x in full[140:]]
+
+
+def test_synth_records_look_like_abstracts(synth: ModuleType) -> None:
+    records = list(synth.generate(300, seed=1))
+    assert [r["id"] for r in records[:2]] == ["synth-000001", "synth-000002"]
+    titles = set()
+    for r in records:
+        assert set(r) == {"id", "title", "abstract"}
+        assert 120 <= len(r["abstract"].split()) <= 250
+        titles.add(re.sub(r"[\W_]+", "", r["title"].casefold()))
+    assert len(titles) == len(records)
+    text = " ".join(r["abstract"] for r in records)
+    assert "github.com/" in text and ".github.io/" in text
+    assert "dataset" in text and "benchmark" in text and "we introduce" in text.lower()
+    registry = synth.load_registry()
+    assert any(name in text for name in registry["dataset"][:200])
+
+
+def test_build_accepts_synthetic_corpus(synth: ModuleType, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl.gz"
+    synth.write_corpus(corpus, 200, seed=1)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(corpus), "--out", str(out), "--no-html", "--quiet", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{") :])
+    assert summary["records_read"] == 200
+    assert summary["papers"] == 200
+    assert summary["records_rejected"] == 0
+    assert summary["reconciles"] is True
+    assert summary["nodes"]["paper"] == 200
+    assert summary["nodes"].get("model", 0) > 0 and summary["nodes"].get("benchmark", 0) > 0
+    assert summary["edges"].get("HAS_CODE", 0) > 0
+    assert (out / "graph.json").exists() and not (out / "graph.html").exists()
+
+
+def test_extract_speed_returns_positive_figures() -> None:
+    extract_speed = _load("extract_speed")
+    r = extract_speed.measure(50, seed=2, warmup=5)
+    assert r["abstracts"] == 50
+    assert r["tokenizer_per_s"] > 0 and r["extractor_per_s"] > 0 and r["ratio"] > 0
+    assert r["tokens"] > 50 * 100 and r["entities_and_urls"] > 0
