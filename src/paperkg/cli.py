@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from paperkg import __version__
+from paperkg.files import remove_quietly
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -163,7 +164,7 @@ def atomic_open(path: Path) -> Iterator[Any]:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the user's path, not ours
     finally:
-        tmp.unlink(missing_ok=True)
+        remove_quietly(tmp)
 
 
 def _extractor(registry: str | None) -> Any:

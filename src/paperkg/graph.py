@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 
 LIST_PROPS = ("aliases", "authors", "categories", "dates", "sources")
@@ -127,7 +128,7 @@ class KnowledgeGraph:
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         finally:
-            tmp.unlink(missing_ok=True)
+            remove_quietly(tmp)
 
     @classmethod
     def from_json(cls, data: Any) -> KnowledgeGraph:

@@ -32,6 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.base import SinkError, SinkReport
 
@@ -358,7 +359,7 @@ class HtmlSink:
         except OSError as exc:
             raise SinkError(f"{self.path}: cannot write the HTML graph: {exc.strerror or exc}") from exc
         finally:
-            tmp.unlink(missing_ok=True)
+            remove_quietly(tmp)
         return SinkReport(self.received_nodes, self.received_edges, str(self.path))
 
     # -- selection ---------------------------------------------------------------------------------

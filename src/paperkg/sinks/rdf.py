@@ -29,6 +29,7 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
+from paperkg.files import remove_quietly
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.queries import QueryError, SavedQuery
@@ -442,20 +443,20 @@ class RdfSink:
                     nt.unlink(missing_ok=True)
             os.replace(self._tmp, self._target)
         except OSError as exc:
-            self._tmp.unlink(missing_ok=True)
+            remove_quietly(self._tmp)
             raise SinkError(f"{self._target}: {exc.strerror or exc}") from exc
         except (SyntaxError, ValueError) as exc:  # pyoxigraph: a bug here, not the user's
-            self._tmp.unlink(missing_ok=True)
+            remove_quietly(self._tmp)
             raise SinkError(f"{self._target}: could not convert to {self.fmt}: {exc}") from exc
         except BaseException:
-            self._tmp.unlink(missing_ok=True)
+            remove_quietly(self._tmp)
             raise
         return SinkReport(len(self._nodes), self._edges, str(self._target))
 
     def abort(self) -> None:
         """Close and remove the temporary file (after an error)."""
         self._out.close()
-        self._tmp.unlink(missing_ok=True)
+        remove_quietly(self._tmp)
 
 
 def _serializer_prefixes() -> dict[str, str]:
