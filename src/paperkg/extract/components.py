@@ -151,24 +151,39 @@ def find_candidates(
                 if a.start in firsts and b.start - a.end <= 2 and doc[a.end].lower_ in ("and", ","):
                     firsts.add(b.start)
     for c in cands:
-        if c.start in aliases:
-            c = replace(c, alias=aliases[c.start])
-        if c.start in listed:
-            c = replace(c, listed=True)
-        c = replace(c, ext_end=rules.mention_end(doc, c), ext_start=rules.mention_start(doc, c, lex))
-        if c.start in long_types:
-            c = rules.with_type(c, long_types[c.start], 3)
-        c = rules.with_type(c, *rules.name_shape_type(c.text))
-        if c.source == "title":
-            c = rules.with_type(c, title_cue_by_start.get(c.start), 3)
-        c = rules.with_type(c, *rules.cue_type(doc, c.start, c.end, lex))
-        c = rules.with_type(c, by_list.get(c.start), 2)
-        c = rules.with_type(c, *rules.head_type(doc, c.end, lex))
-        c = rules.with_type(c, *rules.campaign_type(c.text, lex))
+        # Type evidence, strongest first wins; a later piece only counts when it is stronger.
+        ty, strength = c.type, c.type_strength
+        is_listed = c.start in listed
+        evidence = [
+            (long_types.get(c.start), 3),
+            rules.name_shape_type(c.text),
+            (title_cue_by_start.get(c.start), 3) if c.source == "title" else (None, 0),
+            rules.cue_type(doc, c.start, c.end, lex),
+            (by_list.get(c.start), 2),
+            rules.head_type(doc, c.end, lex),
+            rules.campaign_type(c.text, lex),
+        ]
         if rules.parenthetical_use(doc, c):
-            c = replace(rules.with_type(c, EntityType.DATASET, 1), listed=True)
-        c = rules.with_type(c, rules.context_type(doc, c.start, lex), 1)
-        if c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex)):
-            c = replace(c, introduced=True, confidence=max(c.confidence, 0.8))
-        out.append(c)
+            evidence.append((EntityType.DATASET, 1))
+            is_listed = True
+        evidence.append((rules.context_type(doc, c.start, lex), 1))
+        for t, st in evidence:
+            if t is not None and st > strength:
+                ty, strength = t, st
+        introduced = c.introduced or (
+            c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex))
+        )
+        out.append(
+            replace(
+                c,
+                type=ty,
+                type_strength=strength,
+                alias=aliases.get(c.start, c.alias),
+                listed=is_listed,
+                ext_end=rules.mention_end(doc, c),
+                ext_start=rules.mention_start(doc, c, lex),
+                introduced=introduced,
+                confidence=max(c.confidence, 0.8) if introduced and not c.introduced else c.confidence,
+            )
+        )
     return out

@@ -78,7 +78,11 @@ class Lexicon:
         return k.endswith("s") and k[:-1] in self.generic
 
     def word_set(self, key: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in self.patterns.get(key, []))
+        memo_key = ("word_set", key)
+        cached = self.memo.get(memo_key)
+        if cached is None:
+            cached = self.memo[memo_key] = frozenset(w.lower() for w in self.patterns.get(key, []))
+        return cached  # type: ignore[no-any-return]
 
 
 def _data_text(name: str) -> str:

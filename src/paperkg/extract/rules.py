@@ -25,6 +25,9 @@ _DIM = re.compile(r"^\d+(?:\.\d+)?(?:[xX×]|[dD]|fps|FPS|px|ms|s|h|GB|MB|TB|bit|
 _VERSION = re.compile(r"^[vV]?\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?$")  # 1.5, 3, v2, 2.0
 _NUMBERISH = re.compile(r"^[\d.,%+\-–/×x:]+$")
 _HAS_LETTER = re.compile(r"[A-Za-z]")
+_WS = re.compile(r"\s+")
+_BENCH_NAME = re.compile(r"bench(mark)?\b|bench$|-?eval$|arena$|leaderboard")
+_DATA_SIZE_NAME = re.compile(r"[a-z].*-?\d+(\.\d+)?[mk]$")
 _HAS_DIGIT = re.compile(r"\d")
 _INNER_UPPER = re.compile(r"^.+[A-Z]")
 _ALLCAPS = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]$")
@@ -499,11 +502,11 @@ def cue_type(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[EntityType |
 def name_shape_type(text: str) -> tuple[EntityType | None, int]:
     """What the name itself says: "...Bench" a benchmark, "...-25M" or "...-100K" a dataset."""
     low = text.lower()
-    if re.search(r"bench(mark)?\b|bench$|-?eval$|arena$|leaderboard", low) or re.search(r"Bench", text):
+    if _BENCH_NAME.search(low) or "Bench" in text:
         return EntityType.BENCHMARK, 3
-    if re.search(r"[a-z].*-?\d+(\.\d+)?[mk]$", low) or re.search(r"(corpus|dataset|data|set)$", low):
+    if _DATA_SIZE_NAME.search(low) or low.endswith(("corpus", "dataset", "data", "set")):
         return EntityType.DATASET, 2
-    if re.search(r"(qa|vqa)$", low) and len(text) > 4:
+    if low.endswith("qa") and len(text) > 4:
         return EntityType.BENCHMARK, 1
     return None, 0
 
@@ -549,9 +552,11 @@ def parenthetical_use(doc: Doc, c: Cand) -> bool:
 
 def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
     """Words before the mention: "trained on X" a dataset, "evaluated on X" a benchmark."""
-    left = doc[max(0, start - 8) : start].text.lower()
+    a = arrays(doc)
+    if start == 0:
+        return None
     # Allow a list between the cue and this name: "evaluated on A, B and X".
-    left = re.sub(r"\s+", " ", left)
+    left = _WS.sub(" ", a.string[a.idx[max(0, start - 8)] : a.idx[start]].lower()).rstrip()
     for ty, key in (
         (EntityType.DATASET, "dataset_context_before"),
         (EntityType.BENCHMARK, "benchmark_context_before"),
