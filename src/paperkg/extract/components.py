@@ -21,6 +21,7 @@ from paperkg.extract.lexicon import Lexicon, load_lexicon
 from paperkg.model import EntityType
 
 SPANS_KEY = "paperkg"
+CANDS_KEY = "paperkg_cands"  # the same candidates as plain records, in doc.user_data
 if not Span.has_extension("cand"):
     Span.set_extension("cand", default=None)
 
@@ -75,6 +76,7 @@ class EntitiesComponent:
             span._.cand = c
             spans.append(span)
         doc.spans[SPANS_KEY] = spans
+        doc.user_data[CANDS_KEY] = cands
         return doc
 
 

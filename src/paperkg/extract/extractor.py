@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from paperkg import __version__
 from paperkg.extract import rules
-from paperkg.extract.components import SPANS_KEY, make_nlp
+from paperkg.extract.components import CANDS_KEY, SPANS_KEY, make_nlp
 from paperkg.extract.lexicon import Lexicon, load_lexicon, norm
 from paperkg.extract.urls import classify_url, find_urls
 from paperkg.model import (
@@ -112,8 +112,8 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     order: list[str] = []
     title_keys: set[str] = set()
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        for span in doc.spans[SPANS_KEY]:
-            c: rules.Cand = span._.cand
+        a = rules.arrays(doc)
+        for c in doc.user_data.get(CANDS_KEY) or [s._.cand for s in doc.spans[SPANS_KEY]]:
             key = norm(c.text)
             if not key:
                 continue
@@ -122,10 +122,19 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 acc = accs[key] = _Acc(name=c.text)
                 order.append(key)
             lo = c.ext_start if 0 <= c.ext_start < c.start else c.start
-            ext = doc[lo : max(c.ext_end, c.end)].text if (c.ext_end > c.end or lo < c.start) else ""
+            hi = max(c.ext_end, c.end)
+            start_char, end_char = a.char_span(c.start, c.end)
+            ext_lo, ext_hi = a.char_span(lo, hi)
+            ext = a.string[ext_lo:ext_hi] if (hi > c.end or lo < c.start) else ""
             acc.mentions.append(
                 Mention(
-                    f, span.start_char, span.end_char, span.text, _sentence(doc, c.start), c.confidence, ext
+                    f,
+                    start_char,
+                    end_char,
+                    a.string[start_char:end_char],
+                    a.sentence_text(c.start)[2],
+                    c.confidence,
+                    ext,
                 )
             )
             if c.type is not None:

@@ -148,6 +148,10 @@ class TokArrays:
     idx: list[int]  # character offset of each token
     string: str  # the doc's text
 
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """Character bounds of tokens ``start`` to ``end`` (exclusive)."""
+        return self.idx[start], self.idx[end - 1] + len(self.text[end - 1])
+
     def sentence_text(self, i: int) -> tuple[int, int, str]:
         """Character bounds and text of the sentence holding token ``i``."""
         s, e = self.sentence(i)
@@ -213,7 +217,9 @@ def registry_matcher(nlp_or_vocab: Any, lex: Lexicon, make_doc: Any) -> PhraseMa
     vocab = getattr(nlp_or_vocab, "vocab", nlp_or_vocab)
     matcher = PhraseMatcher(vocab, attr="LOWER")
     surfaces = sorted({s for e in lex.entries for s in e.surfaces()})
-    matcher.add("REGISTRY", [make_doc(s) for s in surfaces])
+    # Also each surface's key as one token, so "Kinetics400" is found for "Kinetics-400".
+    keys = sorted({norm(s) for s in surfaces} - {s.lower() for s in surfaces})
+    matcher.add("REGISTRY", [make_doc(s) for s in surfaces] + [make_doc(k) for k in keys if k])
     return matcher
 
 
@@ -233,12 +239,18 @@ def _registry_spans(
         starts = {}
         for _, s0, e0 in matcher(doc):
             starts[s0] = max(starts.get(s0, 0), e0 - s0)
+    order = sorted(starts) if starts is not None else None
+    k = 0
     while i < n:
         hit: Cand | None = None
-        if starts is not None:
-            # The matcher finds token sequences; a single token is also looked up by its key
-            # ("Kinetics400" for "Kinetics-400").
-            words = starts.get(i, 0) or (1 if norm(texts[i]) in lex.by_key else 0)
+        if starts is not None and order is not None:
+            # Jump to the next place the matcher found.
+            while k < len(order) and order[k] < i:
+                k += 1
+            if k == len(order):
+                break
+            i = order[k]
+            words = starts[i]
             top = i + words
         else:
             words = first.get(norm(texts[i]), 0)
