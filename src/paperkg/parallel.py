@@ -36,7 +36,10 @@ def extract_parallel(
     papers: Iterable[Paper], registry: str | None, jobs: int, batch_size: int = 256
 ) -> Iterator[PaperExtraction]:
     """Like ``Extractor(registry).pipe(papers)``, spread over ``jobs`` processes."""
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    # Workers start from a fresh server process, not a fork of this one: a build --update holds the
+    # whole existing graph in memory, which forked workers would each carry.
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
     ) as pool:
