@@ -291,18 +291,16 @@ def lex_name(lex: Lexicon, surface: str) -> str | None:
 def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool = False) -> int:
     """Extend a name over a following version, size or tier: "Gemini 1.5 Pro", "Qwen2-VL 7B"."""
     quals = lex.word_set("version_qualifiers")
+    a = arrays(doc)
+    T = a.text
+    n = len(T)
     j = end
     took_version = False
     # A shared-task number: "SemEval-2010 Task 8", "SemEval-07 task 17".
-    if (
-        j + 1 < len(doc)
-        and doc[j].lower_ == "task"
-        and doc[j + 1].text.isdigit()
-        and _HAS_DIGIT.search(doc[j - 1].text)
-    ):
+    if j + 1 < n and a.lower[j] == "task" and T[j + 1].isdigit() and _HAS_DIGIT.search(T[j - 1]):
         return j + 2
-    while j < len(doc) and doc[j - 1].whitespace_ and j - end < 3:
-        t = doc[j].text
+    while j < n and a.idx[j] > a.idx[j - 1] + len(T[j - 1]) and j - end < 3:
+        t = T[j]
         bare_int = t.isdigit() and not registry
         if _VERSION.match(t) and not _YEARISH.match(t) and len(t) <= 5 and not took_version and not bare_int:
             took_version = True
@@ -310,7 +308,7 @@ def _extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool
         elif _SIZE.match(t) and t[-1] in "BMbm":
             j += 1
             break
-        elif t.lower() in quals and (took_version or doc[j - 1].text[-1].isdigit()) and t[0].isupper():
+        elif t.lower() in quals and (took_version or T[j - 1][-1].isdigit()) and t[0].isupper():
             j += 1
         else:
             break
@@ -472,40 +470,42 @@ def cue_type(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[EntityType |
     3 for an appositive ("COMPOSITIONCAP, a new dataset for …") or a defining parenthesis
     ("MMEB (Massive Multimodal Embedding Benchmark)"); 2 for an adjacent noun ("the COCO dataset",
     "datasets such as COCO", "a dataset (HumanCaptionHQ)")."""
-    n = len(doc)
+    a = arrays(doc)
+    T, L, P = a.text, a.lower, a.is_punct
+    n = len(T)
     j = end
     # A parenthesis right after the name: its last word, then the word after it.
-    if j < n and doc[j].text == "(":
+    if j < n and T[j] == "(":
         k = j + 1
-        while k < n and k - j < 10 and doc[k].text != ")":
+        while k < n and k - j < 10 and T[k] != ")":
             k += 1
-        if k < n and doc[k].text == ")":
-            ty = _cue_of(doc[k - 1].text, lex) if k - 1 > j else None
+        if k < n and T[k] == ")":
+            ty = _cue_of(T[k - 1], lex) if k - 1 > j else None
             if ty:
                 return ty, 3
             j = k + 1
     # Appositive: ", a new comprehensive dataset".
-    if j < n and doc[j].text in (",", ":", "-", "–", "—", "is"):
+    if j < n and T[j] in (",", ":", "-", "–", "—", "is"):
         k = j + 1
-        if k < n and doc[k].lower_ in _DET:
+        if k < n and L[k] in _DET:
             for m in range(k + 1, min(n, k + 6)):
-                if doc[m].is_punct and doc[m].text != "-":
+                if P[m] and T[m] != "-":
                     break
-                ty = _cue_of(doc[m].text, lex)
+                ty = _cue_of(T[m], lex)
                 if ty:
                     return ty, 3
     # Adjacent head noun: "COCO dataset", "MSR-VTT retrieval benchmark".
     for k in range(j, min(n, j + 3)):
-        ty = _cue_of(doc[k].text, lex)
+        ty = _cue_of(T[k], lex)
         if ty:
             return ty, 2
-        if doc[k].is_punct or not (doc[k].is_alpha or doc[k].text == "-"):
+        if P[k] or not (T[k].isalpha() or T[k] == "-"):
             break
     if start > 0:
         k = start - 1
-        while k > 0 and (doc[k].text in _BEFORE_LINK or doc[k].lower_ in ("such",)) and start - k < 4:
+        while k > 0 and (T[k] in _BEFORE_LINK or L[k] in ("such",)) and start - k < 4:
             k -= 1
-        ty = _cue_of(doc[k].text, lex, (EntityType.BENCHMARK, EntityType.DATASET))
+        ty = _cue_of(T[k], lex, (EntityType.BENCHMARK, EntityType.DATASET))
         if ty:
             return ty, 2
     return None, 0
