@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from spacy.attrs import IDX, IS_LOWER, IS_PUNCT, LOWER, ORTH
@@ -79,6 +80,7 @@ def _part_nameish(p: str) -> bool:
     return bool(_INNER_UPPER.match(p) or _ALLCAPS.match(p) or _LETTER_DIGIT.search(p))
 
 
+@lru_cache(maxsize=100_000)
 def is_nameish(text: str) -> bool:
     """Does a single token look like an artifact name (LLaVA-1.5, COCO, mmE5, 4M-21, ViT-L/14)?"""
     if len(text) < 2 or not _HAS_LETTER.search(text) or _NUMBERISH.match(text):
@@ -537,13 +539,11 @@ def campaign_type(text: str, lex: Lexicon) -> tuple[EntityType | None, int]:
 def head_type(doc: Doc, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
     """ "ACE 2005 data", "CTB test set": a data noun phrase right after the name."""
     heads = lex.patterns.get("dataset_heads_for_typing", [])
-    window = " ".join(t.lower_ for t in doc[end : end + 2])
+    lower = arrays(doc).lower
+    window = " ".join(lower[end : end + 2])
+    first = lower[end] if end < len(lower) else ""
     for h in heads:
-        if (
-            window == h
-            or window.startswith(h + " ")
-            or (" " not in h and end < len(doc) and doc[end].lower_ == h)
-        ):
+        if window == h or window.startswith(h + " ") or (" " not in h and first == h):
             return EntityType.DATASET, 2
     return None, 0
 
@@ -551,14 +551,15 @@ def head_type(doc: Doc, end: int, lex: Lexicon) -> tuple[EntityType | None, int]
 def parenthetical_use(doc: Doc, c: Cand) -> bool:
     """ "question classification (TREC)", "entailment (SNLI)": a name in parentheses after a
     lower-case phrase, naming the data used for it (not an acronym of those words)."""
+    t = arrays(doc).text
     return (
         c.start >= 2
-        and c.end < len(doc)
-        and doc[c.start - 1].text == "("
-        and doc[c.end].text in (")", ",")
-        and doc[c.start - 2].is_lower
-        and doc[c.start - 2].is_alpha
-        and _long_form_for(c.text, [t.text for t in doc[max(0, c.start - 8) : c.start - 1]]) is None
+        and c.end < len(t)
+        and t[c.start - 1] == "("
+        and t[c.end] in (")", ",")
+        and t[c.start - 2].islower()
+        and t[c.start - 2].isalpha()
+        and _long_form_for(c.text, t[max(0, c.start - 8) : c.start - 1]) is None
     )
 
 
@@ -814,7 +815,7 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
         if next_sep[i] - i >= 5:
             i = max(i + 1, next_sep[i] - 4)
             continue
-        items: list[tuple[int, int]] = []
+        raw: list[tuple[int, int]] = []
         j = i
         while j < n:
             k = j
@@ -822,7 +823,7 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
                 k += 1
             if k == j:
                 break
-            items.append(_name_chunk(a, j, k, not items))
+            raw.append((j, k))
             if k < n and lower[k] == ",":
                 k += 1
                 if k < n and lower[k] in conj:
@@ -832,7 +833,12 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
             else:
                 break
             j = k
-        if len(items) >= 3 or (len(items) == 2 and items[1][0] - items[0][1] == 1):
+        if len(raw) < 2:
+            i += 1
+            continue
+        # Name chunks only for lists that may be kept (most tries have one item).
+        items = [_name_chunk(a, s, e, x == 0) for x, (s, e) in enumerate(raw)]
+        if len(items) >= 3 or items[1][0] - items[0][1] == 1:
             lists.append(items)
             i = items[-1][1]
         else:
@@ -918,7 +924,7 @@ _MENTION_HEADS = {
 def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
     """Where the mention of ``c`` starts when a language adjective is included ("English Penn Treebank")."""
     langs = lex.patterns.get("language_adjectives", [])
-    if c.start > 0 and doc[c.start - 1].text in langs:
+    if c.start > 0 and arrays(doc).text[c.start - 1] in langs:
         return c.start - 1
     return c.start
 
@@ -926,13 +932,14 @@ def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
 def mention_end(doc: Doc, c: Cand) -> int:
     """Where the mention of ``c`` ends when its head noun and a defining acronym are included,
     as span-annotated corpora mark it ("IMDb dataset", "Stanford Sentiment Treebank (SST)")."""
+    a = arrays(doc)
     j = c.end
-    n = len(doc)
-    if j < n and doc[j].lower_ in _MENTION_HEADS:
+    n = len(a.text)
+    if j < n and a.lower[j] in _MENTION_HEADS:
         j += 1
-    elif j + 1 < n and doc[j].lower_ == "test" and doc[j + 1].lower_ == "set":
+    elif j + 1 < n and a.lower[j] == "test" and a.lower[j + 1] == "set":
         j += 2
-    if j + 2 < n and doc[j].text == "(" and doc[j + 2].text == ")" and is_nameish(doc[j + 1].text):
+    if j + 2 < n and a.text[j] == "(" and a.text[j + 2] == ")" and is_nameish(a.text[j + 1]):
         j += 3
     return j
 

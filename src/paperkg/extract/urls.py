@@ -69,7 +69,13 @@ def classify_url(url: str) -> UrlKind:
     return UrlKind.PROJECT
 
 
+# A cheap test that a text may hold a URL at all (the full pattern is slow on long texts).
+_MAYBE_URL = re.compile(rf"://|www\.|\.(?:{_TLDS})\b", re.I)
+
+
 def find_urls(text: str) -> list[FoundUrl]:
+    if not _MAYBE_URL.search(text):
+        return []
     out: list[FoundUrl] = []
     seen: set[str] = set()
     for m in URL_RE.finditer(text):
