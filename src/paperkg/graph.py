@@ -11,6 +11,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -117,13 +118,35 @@ class KnowledgeGraph:
         data["graph"] = {"format": "paperkg", "version": 1}
         return data
 
+    def _json_pieces(self, chunk: int = 5000) -> Iterator[str]:
+        """The node-link JSON of :meth:`to_json`, encoded in chunks by the C encoder (``json.dump``
+        to a file would use the slow pure-Python one) without building the whole text at once."""
+        head = {"directed": True, "multigraph": True, "graph": {"format": "paperkg", "version": 1}}
+        yield json.dumps(head, ensure_ascii=False)[:-1]
+        nodes = ({**attrs, "id": nid} for nid, attrs in self.g.nodes(data=True))
+        edges = (
+            {**attrs, "source": s, "target": t, "key": k}
+            for s, t, k, attrs in self.g.edges(keys=True, data=True)
+        )
+        for name, items in (("nodes", nodes), ("edges", edges)):
+            yield f', "{name}": ['
+            first = True
+            while batch := list(islice(items, chunk)):
+                text = json.dumps(batch, ensure_ascii=False)[1:-1]
+                if text:
+                    yield text if first else ", " + text
+                    first = False
+            yield "]"
+        yield "}"
+
     def save(self, path: str | Path) -> None:
         """Write node-link JSON atomically (temporary file, then rename)."""
         path = Path(path)
         tmp = path.with_name(f".{path.name}.tmp")
         try:
             with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(self.to_json(), f, ensure_ascii=False)
+                for piece in self._json_pieces():
+                    f.write(piece)
             os.replace(tmp, path)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from None

@@ -66,7 +66,7 @@ def test_full_disk_while_writing_fails_cleanly(tmp_path: Path, monkeypatch: pyte
     def no_space(*_a: Any, **_k: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("paperkg.graph.json.dump", no_space)
+    monkeypatch.setattr("paperkg.graph.KnowledgeGraph._json_pieces", no_space)
     res = CliRunner().invoke(main, ["build", str(EXAMPLE), "--out", str(tmp_path)])
     one_error_line(res, "No space left on device")
     assert tmp_files(tmp_path) == []
@@ -104,7 +104,7 @@ def _interrupt(*_a: Any, **_k: Any) -> None:
     [
         "paperkg.pipeline.GraphBuilder.add",
         "paperkg.sinks.rdf.RdfSink.write_edge",
-        "paperkg.graph.json.dump",
+        "paperkg.graph.KnowledgeGraph._json_pieces",
     ],
 )
 def test_ctrl_c_at_a_given_point_is_clean(

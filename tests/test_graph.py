@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from paperkg.graph import GraphFormatError, KnowledgeGraph
+from paperkg.model import Edge, EdgeType, Node, NodeKind
+
+
+def small() -> KnowledgeGraph:
+    g = KnowledgeGraph()
+    g.add_node(Node("paper:1", NodeKind.PAPER, {"title": "One", "sources": ["a.txt"], "dates": []}))
+    g.add_node(Node("model:clip", NodeKind.MODEL, {"name": "CLIP", "aliases": ["clip"]}))
+    g.add_node(Node("dataset:coco", NodeKind.DATASET, {"name": "COCO", "aliases": []}))
+    g.add_edge(Edge("paper:1", "model:clip", EdgeType.USES, {"confidence": 0.5, "sentence": "weak"}))
+    g.add_edge(Edge("paper:1", "dataset:coco", EdgeType.USES, {"confidence": 0.9, "sentence": "s"}))
+    g.add_edge(Edge("model:clip", "dataset:coco", EdgeType.TRAINED_ON, {"confidence": 0.7}))
+    return g
+
+
+def test_nodes_merge_lists_and_keep_first_values() -> None:
+    g = small()
+    g.add_node(Node("paper:1", NodeKind.PAPER, {"title": "Other", "sources": ["b.txt", "a.txt"]}))
+    n = g.node("paper:1")
+    assert n.props["title"] == "One" and n.props["sources"] == ["a.txt", "b.txt"]
+
+
+def test_one_edge_per_type_keeps_the_stronger_evidence() -> None:
+    g = small()
+    assert not g.add_edge(
+        Edge("paper:1", "model:clip", EdgeType.USES, {"confidence": 0.8, "sentence": "strong"})
+    )
+    (e,) = [e for e in g.edges(EdgeType.USES) if e.target == "model:clip"]
+    assert e.props["sentence"] == "strong"
+    with pytest.raises(KeyError):
+        g.add_edge(Edge("paper:1", "model:nope", EdgeType.USES, {}))
+
+
+def test_counts_and_neighbourhood() -> None:
+    g = small()
+    nodes, edges = g.counts()
+    assert nodes == {"paper": 1, "model": 1, "dataset": 1}
+    assert edges == {"USES": 2, "TRAINED_ON": 1}
+    assert g.neighbourhood(["dataset:coco"], 1) == {"dataset:coco", "paper:1", "model:clip"}
+
+
+def test_save_writes_the_node_link_json_and_loads_back(tmp_path: Path) -> None:
+    g = small()
+    g.save(tmp_path / "g.json")
+    data = json.loads((tmp_path / "g.json").read_text())
+    ref = g.to_json()
+    assert {k: data[k] for k in ("directed", "multigraph", "graph")} == {
+        k: ref[k] for k in ("directed", "multigraph", "graph")
+    }
+    assert sorted(data["nodes"], key=lambda n: n["id"]) == sorted(ref["nodes"], key=lambda n: n["id"])
+    assert len(data["edges"]) == len(ref["edges"]) == 3
+    back = KnowledgeGraph.load(tmp_path / "g.json")
+    assert back.counts() == g.counts()
+    assert back.node("model:clip").props["aliases"] == ["clip"]
+    assert not list((tmp_path).glob(".*.tmp"))
+
+
+def test_save_in_chunks_is_valid_for_any_size(tmp_path: Path) -> None:
+    g = KnowledgeGraph()
+    for i in range(12):
+        g.add_node(Node(f"model:m{i}", NodeKind.MODEL, {"name": f"M{i}", "aliases": []}))
+    pieces = "".join(g._json_pieces(chunk=5))
+    assert len(json.loads(pieces)["nodes"]) == 12
+    assert json.loads("".join(KnowledgeGraph()._json_pieces()))["nodes"] == []
+
+
+@pytest.mark.parametrize(
+    "data,needle",
+    [
+        ([], "node-link"),
+        ({"nodes": [{"id": "x"}], "edges": []}, "kind"),
+        (
+            {"nodes": [{"id": "x", "kind": "paper"}], "edges": [{"source": "x", "target": "x", "key": "K"}]},
+            "type",
+        ),
+    ],
+)
+def test_from_json_rejects_what_is_not_a_paperkg_graph(data: object, needle: str) -> None:
+    with pytest.raises(GraphFormatError, match=needle):
+        KnowledgeGraph.from_json(data)
