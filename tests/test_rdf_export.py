@@ -288,3 +288,34 @@ def test_properties_outside_the_contract_round_trip(tmp_path: Path) -> None:
     g.add_edge(Edge("paper:1", "model:x", EdgeType.INTRODUCES, {}))
     write_rdf(g, tmp_path / "g.ttl")
     assert_same(graph_from_rdf(tmp_path / "g.ttl"), g)
+
+
+def test_sample_pages_turtle_validates_uses_standard_vocabularies_and_round_trips(
+    tmp_path: Path, shacl: tuple[rdflib.Graph, rdflib.Graph]
+) -> None:
+    """The issue's check on the graph of the shared sample pages."""
+    from conftest import need_shared
+    from paperkg.extract import Extractor
+    from paperkg.pipeline import run
+
+    pages = sorted(str(p) for p in (need_shared() / "samples").glob("*.txt"))
+    g = run(pages, Extractor()).graph
+    path = tmp_path / "graph.ttl"
+    write_rdf(g, path, "ttl")
+    data = rdflib.Graph().parse(path, format="turtle")
+    conforms, text = validate(data, shacl)
+    assert conforms, text[:2000]
+    used = {str(p) for _, p, _ in data} | {str(o) for _, p, o in data if p == rdflib.RDF.type}
+    for iri in (
+        "https://schema.org/ScholarlyArticle",
+        "http://purl.org/spar/fabio/ResearchPaper",
+        "http://purl.org/dc/terms/title",
+        "http://purl.org/dc/terms/abstract",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/ns/prov#wasDerivedFrom",
+        "http://purl.org/spar/cito/usesDataFrom",
+        "http://www.w3.org/ns/dcat#Dataset",
+        "http://www.w3.org/ns/mls#Model",
+    ):
+        assert iri in used, iri
+    assert_same(graph_from_rdf(path), g)
