@@ -76,3 +76,14 @@ def test_mention_names_keep_head_nouns(extractor) -> None:  # type: ignore[no-un
     mention = {e["name"] for e in x.to_json("mention")["entities"]}
     assert "IMDb" in canonical and "IMDb dataset" in mention
     assert "English Penn Treebank dataset (PTB)" in mention
+
+
+def test_short_names_in_parentheses_and_adjectival_participles(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper("", "We evaluate the proposed method on Senseval-2 (SE2) and the NPS Chat Corpus.")
+    )
+    ents = {e.name: e for e in x.entities}
+    assert "Senseval-2" in ents and "SE2" not in ents
+    assert ents["Senseval-2"].role.value == "used"  # "the proposed method" introduces nothing
+    mention = {e["name"] for e in x.to_json("mention")["entities"]}
+    assert {"Senseval-2 (SE2)", "NPS Chat Corpus"} <= mention

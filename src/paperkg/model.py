@@ -171,10 +171,24 @@ class PaperExtraction:
     def _mention_json(self) -> dict[str, Any]:
         out: list[dict[str, Any]] = []
         seen: set[str] = set()
+        # A mention inside another one's span ("WSJ" in "Penn Treebank WSJ corpus") is part of it.
+        data_types = (EntityType.DATASET, EntityType.BENCHMARK)
+
+        def bounds(m: Mention) -> tuple[int, int]:
+            lo = m.start - max(0, m.span.find(m.text)) if m.span else m.start
+            return lo, lo + len(m.span or m.text)
+
+        covers = [
+            (m.field, *bounds(m)) for e in self.entities if e.type in data_types for m in e.mentions if m.span
+        ]
         for e in self.entities:
             for m in e.mentions:
                 name = m.span or m.text
-                if name in seen:
+                inside = e.type in data_types and any(
+                    f is m.field and lo <= m.start and m.end <= hi and (lo, hi) != bounds(m)
+                    for f, lo, hi in covers
+                )
+                if name in seen or inside:
                     continue
                 seen.add(name)
                 out.append(

@@ -40,6 +40,7 @@ def make_nlp(registry: str | None = None) -> Language:
     infixes.append(r"~")
     infixes.append(r"(?<=[a-zA-Z]):(?=[A-Z])")
     infixes.append(r"(?<=[A-Za-z]{2})/(?=[A-Za-z]{2})")
+    infixes.append(r"(?<=[A-Za-z0-9]{2})/(?=[A-Z]{2})")  # "NIST04/NIST05/CWMT2008"
     infixes.append(r"(?<=[a-z]\.),(?=[A-Z])")
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # A full stop after a capital or "+" ends the sentence ("… on GPT-4V.", "RefCOCO+.").
@@ -112,14 +113,20 @@ def find_candidates(
         if c.source == "registry":
             aliases[c.start] = long.text
             continue
+        inner = [b for b in base if long.start <= b.start < long.end and b is not c]
+        if len(inner) == 1 and (inner[0].start, inner[0].end) == (long.start, long.end):
+            # "Senseval-2 (SE2)": the acronym is a short name of a name, not a long form.
+            drop.add(c.start)
+            aliases[inner[0].start] = c.text
+            continue
         after = acr.end + 1
         named_by_cue = after < len(doc) and rules._cue_of(doc[after].text, lex) is not None
-        long_spans.append((long.start, long.end))
         if not named_by_cue and (not rules._is_title_case(long) or lex.is_generic(long.text)):
             drop.add(c.start)  # "electrocardiogram (ECG)": a concept, not a name
             generic_acronyms.add(rules.span_key(c.text))
             continue
         aliases[c.start] = long.text
+        long_spans.append((long.start, long.end))
         last = long[-1].lower_
         for ty in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
             if last in lex.cues[ty] or (last.endswith("s") and last[:-1] in lex.cues[ty]):

@@ -464,6 +464,7 @@ def _cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = _ALL_TYPES)
 
 
 _DET = ("a", "an", "the", "our", "this", "its")
+_ADJECTIVAL_BEFORE = frozenset((*_DET, "their", "these", "novel", "newly"))
 _BEFORE_LINK = (",", "as", "like", "including", ":", "(", "named", "called", "dubbed", "termed", "namely")
 
 
@@ -595,6 +596,8 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
         sent_start, sent_end = a.sentence(i)
         k = i - sent_start
         hit = low in naming
+        if not hit and i > 0 and lower[i - 1] in _ADJECTIVAL_BEFORE:
+            continue  # "the proposed method": an adjective, not an introduction
         if not hit:
             back = " ".join(lower[max(sent_start, i - 4) : i])
             hit = bool(
@@ -935,6 +938,18 @@ def mention_end(doc: Doc, c: Cand) -> int:
     a = arrays(doc)
     j = c.end
     n = len(a.text)
+    # "NPS Chat Corpus", "Penn Treebank WSJ corpus": capitalized words, then the head noun.
+    k = j
+    while (
+        k < n
+        and k - j < 2
+        and a.text[k][:1].isupper()
+        and a.text[k].isalpha()
+        and a.lower[k] not in _MENTION_HEADS
+    ):
+        k += 1
+    if k > j and k < n and a.lower[k] in _MENTION_HEADS:
+        j = k
     if j < n and a.lower[j] in _MENTION_HEADS:
         j += 1
     elif j + 1 < n and a.lower[j] == "test" and a.lower[j + 1] == "set":
