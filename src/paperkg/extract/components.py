@@ -38,6 +38,10 @@ def make_nlp(registry: str | None = None) -> Language:
     infixes.append(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])")
     infixes.append(r"(?<=[a-z]{2})\((?=[A-Z])")
     infixes.append(r"~")
+    # A dash lost in PDF text: "tasks-Penn Treebank" (the whole left part in lower case, so that
+    # "Something-Something" and "DeepSeek-R1-Distill-Llama" stay whole).
+    lower_word = "|".join(rf"(?<=^[a-z]{{{k}}})" for k in range(4, 16))
+    infixes.append(rf"(?:{lower_word})-(?=[A-Z][a-z]+$)")
     infixes.append(r"(?<=[a-zA-Z]):(?=[A-Z])")
     infixes.append(r"(?<=[A-Za-z]{2})/(?=[A-Za-z]{2})")
     infixes.append(r"(?<=[A-Za-z0-9]{2})/(?=[A-Z]{2})")  # "NIST04/NIST05/CWMT2008"
@@ -106,12 +110,16 @@ def find_candidates(
     aliases: dict[int, str] = {}
     long_types: dict[int, EntityType] = {}
     long_spans: list[tuple[int, int]] = []
+    definitions: dict[int, tuple[int, int]] = {}
     for long, acr in rules.acronym_definitions(doc, lex):
         c = by_start.get(acr.start)
         if c is None:
             continue
+        # The mention of a defined acronym is the whole definition: "Chinese Penn Treebank (CTB)".
+        defined = (long.start, acr.end + 1)
         if c.source == "registry":
             aliases[c.start] = long.text
+            definitions[c.start] = defined
             continue
         inner = [b for b in base if long.start <= b.start < long.end and b is not c]
         if len(inner) == 1 and (inner[0].start, inner[0].end) == (long.start, long.end):
@@ -126,6 +134,7 @@ def find_candidates(
             generic_acronyms.add(rules.span_key(c.text))
             continue
         aliases[c.start] = long.text
+        definitions[c.start] = defined
         long_spans.append((long.start, long.end))
         last = long[-1].lower_
         for ty in (EntityType.BENCHMARK, EntityType.DATASET, EntityType.MODEL):
@@ -189,8 +198,10 @@ def find_candidates(
                 type_strength=strength,
                 alias=aliases.get(c.start, c.alias),
                 listed=is_listed,
-                ext_end=rules.mention_end(doc, c),
-                ext_start=rules.mention_start(doc, c, lex),
+                ext_end=definitions[c.start][1] if c.start in definitions else rules.mention_end(doc, c),
+                ext_start=definitions[c.start][0]
+                if c.start in definitions
+                else rules.mention_start(doc, c, lex),
                 introduced=introduced,
                 confidence=max(c.confidence, 0.8) if introduced and not c.introduced else c.confidence,
             )

@@ -911,6 +911,16 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
     return out
 
 
+_MENTION_HEADS_2 = {
+    "test set",
+    "test sets",
+    "data set",
+    "data sets",
+    "development set",
+    "evaluation set",
+    "training data",
+    "test data",
+}
 _MENTION_HEADS = {
     "dataset",
     "corpus",
@@ -927,8 +937,10 @@ _MENTION_HEADS = {
 def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
     """Where the mention of ``c`` starts when a language adjective is included ("English Penn Treebank")."""
     langs = lex.patterns.get("language_adjectives", [])
-    if c.start > 0 and arrays(doc).text[c.start - 1] in langs:
-        return c.start - 1
+    campaigns = lex.patterns.get("dataset_name_prefixes", [])
+    prev = arrays(doc).text[c.start - 1] if c.start > 0 else ""
+    if prev in langs or (prev in campaigns and not c.text.startswith(prev)):
+        return c.start - 1  # "English Penn Treebank", "NIST MT03"
     return c.start
 
 
@@ -950,10 +962,14 @@ def mention_end(doc: Doc, c: Cand) -> int:
         k += 1
     if k > j and k < n and a.lower[k] in _MENTION_HEADS:
         j = k
-    if j < n and a.lower[j] in _MENTION_HEADS:
-        j += 1
-    elif j + 1 < n and a.lower[j] == "test" and a.lower[j + 1] == "set":
+    # "CoNLL03 shared task data set", "FBIS data set", "Penn Treebank development set".
+    if j + 1 < n and a.lower[j] == "shared" and a.lower[j + 1] == "task":
         j += 2
+    two = " ".join(a.lower[j : j + 2])
+    if two in _MENTION_HEADS_2:
+        j += 2
+    elif j < n and a.lower[j] in _MENTION_HEADS:
+        j += 1
     if j + 2 < n and a.text[j] == "(" and a.text[j + 2] == ")" and is_nameish(a.text[j + 1]):
         j += 3
     return j
