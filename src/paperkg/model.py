@@ -184,8 +184,9 @@ class PaperExtraction:
         for e in self.entities:
             for m in e.mentions:
                 name = m.span or m.text
+                mlo, mhi = bounds(m)
                 inside = e.type in data_types and any(
-                    f is m.field and lo <= m.start and m.end <= hi and (lo, hi) != bounds(m)
+                    f is m.field and lo <= mlo and mhi <= hi and (lo, hi) != (mlo, mhi)
                     for f, lo, hi in covers
                 )
                 if name in seen or inside:
