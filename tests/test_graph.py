@@ -80,6 +80,14 @@ def test_save_in_chunks_is_valid_for_any_size(tmp_path: Path) -> None:
             {"nodes": [{"id": "x", "kind": "paper"}], "edges": [{"source": "x", "target": "x", "key": "K"}]},
             "type",
         ),
+        (
+            {
+                "nodes": [{"id": "x", "kind": "paper"}],
+                "edges": [{"source": "x", "target": "y", "type": "USES"}],
+            },
+            "joins",
+        ),
+        ({"nodes": [{"kind": "paper"}], "edges": []}, "without 'id'"),
     ],
 )
 def test_from_json_rejects_what_is_not_a_paperkg_graph(data: object, needle: str) -> None:

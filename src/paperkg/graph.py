@@ -157,18 +157,33 @@ class KnowledgeGraph:
     def from_json(cls, data: Any) -> KnowledgeGraph:
         if not isinstance(data, dict) or "nodes" not in data or "edges" not in data:
             raise GraphFormatError("not a node-link graph (expected 'nodes' and 'edges')")
-        try:
-            g = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
-        except (KeyError, TypeError, nx.NetworkXError) as exc:
-            raise GraphFormatError(f"malformed node-link graph: {exc}") from exc
+        # The node-link layout read directly (networkx's node_link_graph copies every record twice).
         kinds = {k.value for k in NodeKind}
         types = {t.value for t in EdgeType}
-        for nid, attrs in g.nodes(data=True):
+        g = nx.MultiDiGraph()
+        nodes = []
+        for rec in data["nodes"]:
+            if not isinstance(rec, dict) or "id" not in rec:
+                raise GraphFormatError("malformed node-link graph: a node without 'id'")
+            attrs = dict(rec)
+            nid = attrs.pop("id")
             if attrs.get("kind") not in kinds:
                 raise GraphFormatError(f"node {nid!r} has no valid 'kind'")
-        for s, t, attrs in g.edges(data=True):
+            nodes.append((nid, attrs))
+        g.add_nodes_from(nodes)
+        edges = []
+        for rec in data["edges"]:
+            if not isinstance(rec, dict) or "source" not in rec or "target" not in rec:
+                raise GraphFormatError("malformed node-link graph: an edge without 'source' or 'target'")
+            attrs = dict(rec)
+            s, t = attrs.pop("source"), attrs.pop("target")
+            key = attrs.pop("key", attrs.get("type"))
             if attrs.get("type") not in types:
                 raise GraphFormatError(f"edge {s!r} -> {t!r} has no valid 'type'")
+            if s not in g or t not in g:
+                raise GraphFormatError(f"edge {s!r} -> {t!r} joins a node that is not in the graph")
+            edges.append((s, t, key, attrs))
+        g.add_edges_from(edges)
         return cls(g)
 
     @classmethod
