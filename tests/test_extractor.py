@@ -87,3 +87,15 @@ def test_short_names_in_parentheses_and_adjectival_participles(extractor) -> Non
     assert ents["Senseval-2"].role.value == "used"  # "the proposed method" introduces nothing
     mention = {e["name"] for e in x.to_json("mention")["entities"]}
     assert {"Senseval-2 (SE2)", "NPS Chat Corpus"} <= mention
+
+
+def test_pdf_artifacts_and_version_lists(extractor) -> None:  # type: ignore[no-untyped-def]
+    x = extractor.extract(
+        paper(
+            "DenseThing-1M: A Dataset",
+            "We use UCF- 101 and Kinetics-400/600/700; X-ray and CT scans; 1M pairs.",
+        )
+    )
+    names = {e.name for e in x.entities}
+    assert {"UCF- 101", "Kinetics-400"} <= names
+    assert not names & {"X-ray", "CT", "1M", "Kinetics-400/600/700"}

@@ -174,7 +174,10 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
         pieces = [x for x in accs[key].name.split("-") if len(x) >= 2]
         if len(pieces) > 1:
             for x in pieces:
-                if (rules.is_nameish(x) or rules._SIZE.match(x)) and not lex.is_generic(x):
+                # A size is a family name only in front ("4M" of "4M-21"), not as a suffix ("-1M").
+                if (rules.is_nameish(x) or (rules._SIZE.match(x) and x == pieces[0])) and not lex.is_generic(
+                    x
+                ):
                     parts.setdefault(norm(x), x)
     wanted = set(parts.values())
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):

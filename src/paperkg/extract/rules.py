@@ -344,6 +344,10 @@ def _name_part(text: str, lex: Lexicon) -> str | None:
         return None
     if text.count("(") != text.count(")"):
         text = text.strip("()")
+    if "/" in text:
+        head, _, rest = text.partition("/")
+        if head[-1:].isdigit() and all(p.isdigit() for p in rest.split("/")):
+            text = head  # "Kinetics-400/600/700": the first of a list of versions
     stem = _MODIFIER_SUFFIX.sub("", text)
     if len(stem) > 2 and stem[-1] == "s" and stem[-2].isupper():
         # A plural: "ViTs" names the family ViT when that is known, else a class of things.
@@ -369,6 +373,11 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
         text = a.text[i]
         if a.is_punct[i] or (text.isalpha() and (a.is_lower[i] or text[1:].islower())) or text.isspace():
             i += 1  # a plain lower-case or capitalized word, or punctuation, is never a name by its shape
+            continue
+        if text.endswith("-") and i + 1 < n and a.text[i + 1].isdigit() and name_part(text[:-1], lex):
+            # A line break in a PDF split the name: "UCF- 101".
+            out.append(Cand(i, i + 2, doc[i : i + 2].text, "shape"))
+            i += 2
             continue
         stem = name_part(text, lex)
         if stem is None:
