@@ -55,3 +55,12 @@ def test_variant_links_to_known_family() -> None:
 def test_slug_is_safe() -> None:
     assert slug("LLaVA-1.5") == "llava-1-5"
     assert slug("<img src=x>") == "img-src-x"
+
+
+def test_registry_variant_of_names_the_family() -> None:
+    r = Resolver(load_lexicon())
+    a = ext("a", ("GPT-4V", EntityType.MODEL, 3), ("Med-PaLM", EntityType.MODEL, 3))
+    r.add([a])
+    families = [r.family(r.canonical(e)) for e in a.entities]
+    # The name's shape says nothing here ("GPT-4V" has no version tail); the registry does.
+    assert [f.name if f else None for f in families] == ["GPT-4", "PaLM"]

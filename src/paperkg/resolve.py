@@ -170,7 +170,18 @@ class Resolver:
         return Canonical(key, name, e.type, tuple(sorted(aliases)), homepage)
 
     def family(self, c: Canonical) -> Canonical | None:
-        """The family entity of a variant, when the corpus or the registry knows the family."""
+        """The family entity of a variant, when the corpus or the registry knows the family.
+
+        A registry entry's own ``variant_of`` wins ("SDXL" is a Stable Diffusion); otherwise the
+        name's shape says it ("LLaVA-1.5-13B" -> "LLaVA-1.5")."""
+        own = self.lex.by_key.get(c.key)
+        if own is not None and own.variant_of:
+            fam_entry = self.lex.by_key.get(entity_key(own.variant_of))
+            if fam_entry is not None and entity_key(fam_entry.name) != c.key:
+                key = entity_key(fam_entry.name)
+                return Canonical(
+                    key, fam_entry.name, fam_entry.type, tuple(sorted(fam_entry.aliases)), fam_entry.homepage
+                )
         fam = family_of(c.name)
         if fam is None:
             return None

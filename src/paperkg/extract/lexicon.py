@@ -33,6 +33,7 @@ class RegistryEntry:
     aliases: tuple[str, ...] = ()
     homepage: str | None = None
     case_sensitive: bool = False
+    variant_of: str | None = None  # the family entry's name ("SDXL" -> "Stable Diffusion")
 
     def surfaces(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
@@ -103,6 +104,7 @@ def parse_registry(lines: list[str], where: str) -> list[RegistryEntry]:
                     aliases=tuple(str(a) for a in rec.get("aliases", [])),
                     homepage=rec.get("homepage"),
                     case_sensitive=bool(rec.get("case_sensitive", False)),
+                    variant_of=rec.get("variant_of"),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
