@@ -19,6 +19,7 @@ from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.base import write_graph
 from paperkg.sinks.html import CHROMIUM_ARGS, CHROMIUM_PATH, HtmlSink
+from test_html_sink import evidence, sample_graph
 
 pytestmark = pytest.mark.browser
 
@@ -107,59 +108,9 @@ def open_page(browser: Any) -> Iterator[Any]:
         c.close()
 
 
-def evidence(paper: str, sentence: str = "We use COCO.") -> dict[str, Any]:
-    return {
-        "field": "abstract",
-        "start": 0,
-        "end": 4,
-        "sentence": sentence,
-        "extractor": "paperkg.extract",
-        "extractor_version": "test",
-        "confidence": 0.8,
-        "paper": paper,
-    }
-
-
 def make_graph(evil: str = "") -> KnowledgeGraph:
-    g = KnowledgeGraph()
-    p1, p2, p3 = "paper:2401.00001", "paper:2401.00002", "paper:t-0123456789abcdef"
-    g.add_node(
-        Node(p1, NodeKind.PAPER, {"title": "Visual instruction tuning" + evil, "arxiv_id": "2401.00001"})
-    )
-    g.add_node(Node(p2, NodeKind.PAPER, {"title": "Benchmarking vision models", "arxiv_id": "2401.00002"}))
-    g.add_node(Node(p3, NodeKind.PAPER, {"title": "No arXiv here", "url": "javascript:window.__pwned=1"}))
-    g.add_node(Node("model:llava-1-5", NodeKind.MODEL, {"name": "LLaVA-1.5", "aliases": ["llava-v1.5"]}))
-    g.add_node(Node("model:llava", NodeKind.MODEL, {"name": "LLaVA", "aliases": ["LLaVA"]}))
-    g.add_node(
-        Node(
-            "dataset:coco", NodeKind.DATASET, {"name": "COCO" + evil, "aliases": ["MS-COCO", evil or "coco"]}
-        )
-    )
-    g.add_node(Node("benchmark:mmlu", NodeKind.BENCHMARK, {"name": "MMLU", "aliases": []}))
-    url = "https://github.com/haotian-liu/LLaVA"
-    g.add_node(
-        Node(
-            "repo:github.com/haotian-liu/llava",
-            NodeKind.REPOSITORY,
-            {"name": url, "url": url, "url_kind": "code"},
-        )
-    )
-    site = "https://llava-vl.github.io"
-    g.add_node(
-        Node("web:llava-vl.github.io", NodeKind.WEBSITE, {"name": site, "url": site, "url_kind": "project"})
-    )
-    g.add_edge(
-        Edge(p1, "model:llava-1-5", EdgeType.INTRODUCES, evidence(p1, "We introduce LLaVA-1.5" + evil))
-    )
-    g.add_edge(Edge(p1, "dataset:coco", EdgeType.USES, evidence(p1)))
-    g.add_edge(Edge(p2, "dataset:coco", EdgeType.USES, evidence(p2)))
-    g.add_edge(Edge(p2, "benchmark:mmlu", EdgeType.EVALUATES_ON, evidence(p2, "Results on MMLU.")))
-    g.add_edge(Edge(p3, "model:llava", EdgeType.USES, evidence(p3)))
-    g.add_edge(Edge(p1, "repo:github.com/haotian-liu/llava", EdgeType.HAS_CODE, evidence(p1)))
-    g.add_edge(Edge(p1, "web:llava-vl.github.io", EdgeType.HAS_WEBSITE, evidence(p1)))
-    g.add_edge(Edge("model:llava-1-5", "model:llava", EdgeType.VARIANT_OF, {"extractor": "paperkg.resolve"}))
-    g.add_edge(Edge("model:llava-1-5", "dataset:coco", EdgeType.TRAINED_ON, evidence(p1)))
-    return g
+    """The sink tests' graph, with a javascript: URL that would set ``window.__pwned`` if followed."""
+    return sample_graph(evil, bad_url="javascript:window.__pwned=1")
 
 
 def grid_graph(papers: int) -> KnowledgeGraph:
@@ -264,7 +215,7 @@ def test_hover_tooltip_shows_node_and_edge_details(tmp_path: Path, open_page: An
     page.mouse.move((ax + bx) / 2, (ay + by) / 2)
     page.wait_for_function("document.getElementById('tooltip').textContent.includes('EVALUATES_ON')")
     text = page.text_content("#tooltip")
-    assert "role used" in text and "Results on MMLU." in text and "confidence 0.8" in text
+    assert "role used" in text and "Results on MMLU." in text and "confidence 0.9" in text
 
 
 def test_click_opens_arxiv_or_url_only_for_http(tmp_path: Path, open_page: Any) -> None:

@@ -34,19 +34,27 @@ def evidence(paper: str, sentence: str = "We use COCO.", confidence: float = 0.9
     }
 
 
-def sample_graph(evil: str = "") -> KnowledgeGraph:
+def sample_graph(evil: str = "", bad_url: str = "javascript:alert(1)") -> KnowledgeGraph:
+    """A small graph of every kind; ``evil`` is appended to names and titles (and is an alias of
+    COCO), ``bad_url`` is a paper URL that must never become a link."""
     g = KnowledgeGraph()
     p1, p2, p3 = "paper:2401.00001", "paper:2401.00002", "paper:t-0123456789abcdef"
     g.add_node(
         Node(p1, NodeKind.PAPER, {"title": "Visual instruction tuning" + evil, "arxiv_id": "2401.00001"})
     )
     g.add_node(Node(p2, NodeKind.PAPER, {"title": "Benchmarking vision models", "arxiv_id": "2401.00002"}))
-    g.add_node(Node(p3, NodeKind.PAPER, {"title": "No arXiv here", "url": "javascript:alert(1)"}))
+    g.add_node(Node(p3, NodeKind.PAPER, {"title": "No arXiv here", "url": bad_url}))
     g.add_node(
         Node("model:llava-1-5", NodeKind.MODEL, {"name": "LLaVA-1.5", "aliases": ["llava-v1.5", "LLaVA 1.5"]})
     )
     g.add_node(Node("model:llava", NodeKind.MODEL, {"name": "LLaVA", "aliases": ["LLaVA"]}))
-    g.add_node(Node("dataset:coco", NodeKind.DATASET, {"name": "COCO" + evil, "aliases": ["MS-COCO"]}))
+    g.add_node(
+        Node(
+            "dataset:coco",
+            NodeKind.DATASET,
+            {"name": "COCO" + evil, "aliases": ["MS-COCO", *([evil] if evil else [])]},
+        )
+    )
     g.add_node(Node("benchmark:mmlu", NodeKind.BENCHMARK, {"name": "MMLU", "aliases": []}))
     url = "https://github.com/haotian-liu/LLaVA"
     g.add_node(
