@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -187,11 +187,6 @@ def _sentence_starts(text: list[str], is_punct: list[bool]) -> list[int]:
         elif t in _SENT_END:
             seen_end = True
     return starts
-
-
-def sentence_span(doc: Doc, i: int) -> Span:
-    s, e = arrays(doc).sentence(i)
-    return doc[s:e]
 
 
 def arrays(doc: Doc) -> TokArrays:
@@ -1031,12 +1026,6 @@ def merge_candidates(*groups: list[Cand]) -> list[Cand]:
             taken.update(range(c.start, c.end))
             out.append(c)
     return sorted(out, key=lambda c: c.start)
-
-
-def with_type(c: Cand, ty: EntityType | None, strength: int) -> Cand:
-    if ty is None or strength <= c.type_strength:
-        return c
-    return replace(c, type=ty, type_strength=strength)
 
 
 def span_key(span: Span | Token | str) -> str:
