@@ -4,7 +4,7 @@ paper's title and abstract and folds the candidate mentions into entities."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc
@@ -150,16 +150,16 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 title_keys.add(key)
     # A paper's own names (from its title) are names wherever they appear in it,
     # even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …").
+    aa = rules.arrays(adoc)
+    norms = [norm(text) for text in aa.text] if title_keys else []
     for key in title_keys:
         acc = accs[key]
-        for i, text in enumerate(rules.arrays(adoc).text):
-            if norm(text) == key:
-                t = adoc[i]
-                doc = adoc
-                if not any(m.field is Field.ABSTRACT and m.start == t.idx for m in acc.mentions):
-                    acc.mentions.append(
-                        Mention(Field.ABSTRACT, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.85)
-                    )
+        for i in [i for i, k in enumerate(norms) if k == key]:
+            start, word = aa.idx[i], aa.text[i]
+            if not any(m.field is Field.ABSTRACT and m.start == start for m in acc.mentions):
+                acc.mentions.append(
+                    Mention(Field.ABSTRACT, start, start + len(word), word, _sentence(adoc, i), 0.85)
+                )
     # Acronyms a paper defines as plain concepts ("electrocardiogram (ECG)") are not names anywhere in it.
     generic = set(tdoc.user_data.get("generic_acronyms", ())) | set(
         adoc.user_data.get("generic_acronyms", ())
@@ -180,10 +180,9 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 ):
                     parts.setdefault(norm(x), x)
     wanted = set(parts.values())
-    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        for i, text in enumerate(rules.arrays(doc).text if wanted else ()):
-            if text not in wanted:
-                continue
+    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)) if wanted else ():
+        texts = rules.arrays(doc).text
+        for i in [i for i, text in enumerate(texts) if text in wanted]:
             t = doc[i]
             k = norm(t.text)
             if k in parts and t.text == parts[k]:
@@ -194,12 +193,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                 if not any(m.field is f and m.start == t.idx for m in acc.mentions):
                     acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
     part_keys = set(parts)
-    lower_words = {
-        w
-        for d in (tdoc, adoc)
-        for w, low in zip(rules.arrays(d).text, rules.arrays(d).is_lower, strict=True)
-        if low
-    }
+    lower_words = _LowerWords(tdoc, adoc)
     entities = []
     for key in order:
         acc = accs[key]
@@ -251,7 +245,8 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
     """The model nearest before "trained on" and the datasets right after it, in one sentence: the
     model was trained on them ("LexVLA, trained on the CC-12M multi-modal dataset, …")."""
     a = rules.arrays(adoc)
-    if not entities or not _TRAINED.search(a.string):
+    low = a.string.lower()
+    if not entities or ("train" not in low and "tuned" not in low) or not _TRAINED.search(a.string):
         return entities
     links: dict[str, list[str]] = {}
     for start in a.sent_starts:
@@ -274,7 +269,23 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
     ]
 
 
-def keep(acc: _Acc, lower_words: set[str], lex: Lexicon, is_part: bool = False) -> bool:
+class _LowerWords:
+    """The lower-case words of a paper's two fields, collected on first use."""
+
+    def __init__(self, *docs: Doc) -> None:
+        self.docs = docs
+        self.words: set[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self.words is None:
+            self.words = set()
+            for d in self.docs:
+                a = rules.arrays(d)
+                self.words.update(w for w, low in zip(a.text, a.is_lower, strict=True) if low)
+        return word in self.words
+
+
+def keep(acc: _Acc, lower_words: Container[str], lex: Lexicon, is_part: bool = False) -> bool:
     """Drop weakly supported shape-only names: styled common words ("MultiModal" where the
     paper also writes "multimodal") and bare unknown acronyms with no cue, role or definition."""
     if acc.sources - {"shape"} or acc.from_title or acc.introduced:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from spacy.attrs import IDX, IS_LOWER, IS_PUNCT, LOWER, ORTH
+from spacy.attrs import IDX, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
@@ -146,6 +146,7 @@ class TokArrays:
     lower: list[str]
     is_lower: list[bool]
     is_punct: list[bool]
+    plain: list[bool]  # punctuation, or a plain lower-case or capitalized word: never a name by its shape
     sent_starts: list[int]  # token index of each sentence's first token
     idx: list[int]  # character offset of each token
     string: str  # the doc's text
@@ -153,6 +154,10 @@ class TokArrays:
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """Character bounds of tokens ``start`` to ``end`` (exclusive)."""
         return self.idx[start], self.idx[end - 1] + len(self.text[end - 1])
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens ``start`` to ``end`` (exclusive), as ``doc[start:end].text``."""
+        return self.string[self.idx[start] : self.idx[end - 1] + len(self.text[end - 1])]
 
     def sentence_text(self, i: int) -> tuple[int, int, str]:
         """Character bounds and text of the sentence holding token ``i``."""
@@ -172,39 +177,57 @@ class TokArrays:
         return self.sent_starts[k] == i
 
 
-_SENT_END = {".", "!", "?", "…", "。", "！", "？"}
+_SENT_END = frozenset((".", "!", "?", "…", "。", "！", "？"))
 
 
 def _sentence_starts(text: list[str], is_punct: list[bool]) -> list[int]:
     """Sentence starts the way spaCy's sentencizer finds them: after a full stop, the first token
     that is not punctuation."""
     starts = [0]
-    seen_end = False
-    for i, t in enumerate(text):
-        if seen_end and not is_punct[i] and t not in _SENT_END:
-            starts.append(i)
-            seen_end = False
-        elif t in _SENT_END:
-            seen_end = True
+    n = len(text)
+    ends = [i for i, t in enumerate(text) if t in _SENT_END]
+    k = 0
+    for e in ends:
+        if e < k:
+            continue
+        k = e + 1
+        while k < n and (is_punct[k] or text[k] in _SENT_END):
+            k += 1
+        if k < n:
+            starts.append(k)
     return starts
+
+
+# What the rules read of a lexeme (text, lower, is_lower, is_punct), by its ORTH hash. A lexeme's
+# attributes depend on its string only, and the hash is the string's, so one table serves every vocab.
+_LEXEME_INFO: dict[int, tuple[str, str, bool, bool, bool]] = {}
+
+
+def _lexeme_info(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool]:
+    if len(_LEXEME_INFO) > 1_000_000:
+        _LEXEME_INFO.clear()
+    lexeme = doc.vocab[orth]
+    text, is_lower, is_punct = lexeme.orth_, bool(lexeme.is_lower), bool(lexeme.is_punct)
+    plain = is_punct or (text.isalpha() and (is_lower or text[1:].islower())) or text.isspace()
+    info = (text, lexeme.lower_, is_lower, is_punct, plain)
+    _LEXEME_INFO[orth] = info
+    return info
 
 
 def arrays(doc: Doc) -> TokArrays:
     cached = doc.user_data.get("tok_arrays")
     if cached is None:
-        strings = doc.vocab.strings
-        cols = doc.to_array([ORTH, LOWER, IS_LOWER, IS_PUNCT, IDX]).T.tolist() if len(doc) else [[]] * 5
-        text = [strings[o] for o in cols[0]]
-        punct = [bool(x) for x in cols[3]]
-        cached = TokArrays(
-            text,
-            [strings[o] for o in cols[1]],
-            [bool(x) for x in cols[2]],
-            punct,
-            _sentence_starts(text, punct),
-            cols[4],
-            doc.user_data.get("text") or doc.text,
-        )
+        string = doc.user_data.get("text") or doc.text
+        if len(doc):
+            cols = doc.to_array([ORTH, IDX])
+            get = _LEXEME_INFO.get
+            infos = [get(o) or _lexeme_info(doc, o) for o in cols[:, 0].tolist()]
+            text, lower, is_lower, is_punct, plain = (list(x) for x in zip(*infos, strict=True))
+            idx = cols[:, 1].tolist()
+        else:
+            text, lower, is_lower, is_punct, plain, idx = [], [], [], [], [], []
+        starts = _sentence_starts(text, is_punct)
+        cached = TokArrays(text, lower, is_lower, is_punct, plain, starts, idx, string)
         doc.user_data["tok_arrays"] = cached
     return cached
 
@@ -230,7 +253,8 @@ def _registry_spans(
     i = 0
     n = len(doc)
     first = lex.first_words
-    texts = arrays(doc).text
+    a = arrays(doc)
+    texts, P = a.text, a.is_punct
     starts: dict[int, int] | None = None
     if matcher is not None:
         starts = {}
@@ -254,23 +278,19 @@ def _registry_spans(
             top = i + min(max_len, 3 * words)
         if words:
             for j in range(min(n, top), i, -1):
-                span = doc[i:j]
-                if j - i > 1 and (
-                    span[-1].is_punct or any(t.is_punct and t.text not in "-./+" for t in span)
-                ):
+                text = a.span_text(i, j)
+                if j - i > 1 and (P[j - 1] or any(P[x] and texts[x] not in "-./+" for x in range(i, j))):
                     continue
-                if j - i > 1 and (
-                    doc[i].is_lower or (span.text.endswith("s") and span.text != lex_name(lex, span.text))
-                ):
+                if j - i > 1 and (a.is_lower[i] or (text.endswith("s") and text != lex_name(lex, text))):
                     continue  # "multilingual E5" is E5; "Vision Transformers" is a class of models
-                entry = lex.lookup(span.text)
+                entry = lex.lookup(text)
                 if entry is not None and not (
-                    j - i == 1 and doc[i].is_lower and not entry.case_sensitive and len(doc[i]) < 5
+                    j - i == 1 and a.is_lower[i] and not entry.case_sensitive and len(texts[i]) < 5
                 ):
                     end = _extend_version(doc, i, j, lex, registry=True)
                     # Datasets and benchmarks swap roles between papers: context may retype them.
                     strength = 3 if entry.type is EntityType.MODEL else 1
-                    hit = Cand(i, end, doc[i:end].text, "registry", entry.type, strength, confidence=0.95)
+                    hit = Cand(i, end, a.span_text(i, end), "registry", entry.type, strength, confidence=0.95)
                     break
         if hit:
             out.append(hit)
@@ -362,28 +382,28 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     """Name-shaped tokens (with their versions) that are not generic terms."""
     out: list[Cand] = []
     a = arrays(doc)
+    T = a.text
+    n = len(T)
     i = 0
-    n = len(a.text)
-    while i < n:
-        text = a.text[i]
-        if a.is_punct[i] or (text.isalpha() and (a.is_lower[i] or text[1:].islower())) or text.isspace():
-            i += 1  # a plain lower-case or capitalized word, or punctuation, is never a name by its shape
+    # A plain lower-case or capitalized word, or punctuation, is never a name by its shape.
+    for x in [x for x, plain in enumerate(a.plain) if not plain]:
+        if x < i:
             continue
-        if text.endswith("-") and i + 1 < n and a.text[i + 1].isdigit() and name_part(text[:-1], lex):
+        i = x
+        text = T[i]
+        if text.endswith("-") and i + 1 < n and T[i + 1].isdigit() and name_part(text[:-1], lex):
             # A line break in a PDF split the name: "UCF- 101".
-            out.append(Cand(i, i + 2, doc[i : i + 2].text, "shape"))
+            out.append(Cand(i, i + 2, a.span_text(i, i + 2), "shape"))
             i += 2
             continue
         stem = name_part(text, lex)
         if stem is None:
-            i += 1
             continue
         if stem != text:
             out.append(Cand(i, i + 1, stem, "shape"))
-            i += 1
             continue
         end = _extend_version(doc, i, i + 1, lex)
-        out.append(Cand(i, end, doc[i:end].text, "shape"))
+        out.append(Cand(i, end, a.span_text(i, end), "shape"))
         i = end
     return out
 

@@ -69,16 +69,51 @@ def classify_url(url: str) -> UrlKind:
     return UrlKind.PROJECT
 
 
-# A cheap test that a text may hold a URL at all (the full pattern is slow on long texts).
-_MAYBE_URL = re.compile(rf"://|www\.|\.(?:{_TLDS})\b", re.I)
+# A cheap test that a text may hold a URL at all (the full pattern is slow on long texts): a scheme,
+# "www." or a dot followed by a top-level domain and a word boundary.
+_TLD_SET = frozenset(_TLDS.split("|"))
+_DOT_WORD = re.compile(r"\.([A-Za-z]{2,7})(?!\w)")
+
+
+def _hits(text: str) -> list[int]:
+    """Where a URL may be: positions of a scheme, "www." or a dot before a top-level domain."""
+    out = [m.start() for m in _DOT_WORD.finditer(text) if m.group(1).lower() in _TLD_SET]
+    for needle, haystack in (("://", text), ("www.", text.lower())):
+        k = haystack.find(needle)
+        while k >= 0:
+            out.append(k)
+            k = haystack.find(needle, k + 1)
+    return out
+
+
+def may_hold_url(text: str) -> bool:
+    return bool(_hits(text))
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """The whitespace-free stretches of ``text`` around each possible URL, in order (a URL never
+    holds whitespace, so matching inside them finds what matching the whole text would)."""
+    spans: set[tuple[int, int]] = set()
+    n = len(text)
+    for k in _hits(text):
+        lo = k
+        while lo > 0 and not text[lo - 1].isspace():
+            lo -= 1
+        hi = k
+        while hi < n and not text[hi].isspace():
+            hi += 1
+        spans.add((lo, hi))
+    return sorted(spans)
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    return [m for lo, hi in _chunks(text) for m in URL_RE.finditer(text, lo, hi)]
 
 
 def find_urls(text: str) -> list[FoundUrl]:
-    if not _MAYBE_URL.search(text):
-        return []
     out: list[FoundUrl] = []
     seen: set[str] = set()
-    for m in URL_RE.finditer(text):
+    for m in _matches(text):
         raw = m.group(0)
         url = clean_url(raw)
         if "." not in url or len(url) < 4:
