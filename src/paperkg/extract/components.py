@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import replace
 
 import spacy
 from spacy.language import Language
@@ -21,9 +20,7 @@ from paperkg.extract.lexicon import Lexicon, load_lexicon
 from paperkg.model import EntityType
 
 SPANS_KEY = "paperkg"
-CANDS_KEY = "paperkg_cands"  # the same candidates as plain records, in doc.user_data
-if not Span.has_extension("cand"):
-    Span.set_extension("cand", default=None)
+CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (rules.Cand), in doc.user_data
 
 # A name with a parenthesised lower-case tail stays one token: "GPT-4V(ision)".
 _TOKEN_MATCH = re.compile(r"^[A-Za-z0-9][\w.\-/+]*\([a-z]+\)$")
@@ -75,12 +72,9 @@ class EntitiesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher)
-        spans = []
-        for c in cands:
-            span = Span(doc, c.start, c.end, label=(c.type.value if c.type else "entity"))
-            span._.cand = c
-            spans.append(span)
-        doc.spans[SPANS_KEY] = spans
+        doc.spans[SPANS_KEY] = [
+            Span(doc, c.start, c.end, label=c.type.value if c.type else "entity") for c in cands
+        ]
         doc.user_data[CANDS_KEY] = cands
         return doc
 
@@ -191,19 +185,21 @@ def find_candidates(
         introduced = c.introduced or (
             c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex))
         )
+        defined = definitions.get(c.start)
         out.append(
-            replace(
-                c,
-                type=ty,
-                type_strength=strength,
-                alias=aliases.get(c.start, c.alias),
-                listed=is_listed,
-                ext_end=definitions[c.start][1] if c.start in definitions else rules.mention_end(doc, c),
-                ext_start=definitions[c.start][0]
-                if c.start in definitions
-                else rules.mention_start(doc, c, lex),
-                introduced=introduced,
-                confidence=max(c.confidence, 0.8) if introduced and not c.introduced else c.confidence,
+            rules.Cand(
+                c.start,
+                c.end,
+                c.text,
+                c.source,
+                ty,
+                strength,
+                introduced,
+                aliases.get(c.start, c.alias),
+                max(c.confidence, 0.8) if introduced and not c.introduced else c.confidence,
+                is_listed,
+                defined[1] if defined else rules.mention_end(doc, c),
+                defined[0] if defined else rules.mention_start(doc, c, lex),
             )
         )
     return out

@@ -4,6 +4,7 @@ paper's title and abstract and folds the candidate mentions into entities."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -11,7 +12,7 @@ from spacy.tokens import Doc
 
 from paperkg import __version__
 from paperkg.extract import rules
-from paperkg.extract.components import CANDS_KEY, SPANS_KEY, make_nlp
+from paperkg.extract.components import CANDS_KEY, make_nlp
 from paperkg.extract.lexicon import Lexicon, load_lexicon, norm
 from paperkg.extract.urls import classify_url, find_urls
 from paperkg.model import (
@@ -113,7 +114,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     title_keys: set[str] = set()
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
         a = rules.arrays(doc)
-        for c in doc.user_data.get(CANDS_KEY) or [s._.cand for s in doc.spans[SPANS_KEY]]:
+        for c in doc.user_data[CANDS_KEY]:
             key = norm(c.text)
             if not key:
                 continue
@@ -249,13 +250,15 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
     if not entities or ("train" not in low and "tuned" not in low) or not _TRAINED.search(a.string):
         return entities
     links: dict[str, list[str]] = {}
-    for start in a.sent_starts:
-        s_char, e_char, sent = a.sentence_text(start)
-        m = _TRAINED.search(sent)
-        if m is None:
+    done: set[int] = set()
+    for m in _TRAINED.finditer(a.string):
+        # The first match of each sentence (a match never runs over a sentence's full stop).
+        s_char, e_char, _ = a.sentence_text(bisect_right(a.idx, m.start()) - 1)
+        if s_char in done:
             continue
-        pivot = s_char + m.start()
-        after = s_char + m.end()
+        done.add(s_char)
+        pivot = m.start()
+        after = m.end()
         models = [e for e in entities if e.type is EntityType.MODEL and _in_abstract(e, s_char, pivot)]
         hi = min(e_char, after + 60)  # not the datasets of a later clause
         data = [e for e in entities if e.type is EntityType.DATASET and _in_abstract(e, after, hi)]

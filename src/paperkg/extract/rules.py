@@ -1040,12 +1040,27 @@ def merge_candidates(*groups: list[Cand]) -> list[Cand]:
     taken: set[int] = set()
     out: list[Cand] = []
     for group in groups:
-        for c in sorted(group, key=lambda c: (c.start, -(c.end - c.start))):
-            if any(i in taken for i in range(c.start, c.end)):
-                continue
-            taken.update(range(c.start, c.end))
+        for c in sorted(group, key=_by_start_longest) if len(group) > 1 else group:
+            if c.end - c.start == 1:
+                if c.start in taken:
+                    continue
+                taken.add(c.start)
+            else:
+                span = range(c.start, c.end)
+                if not taken.isdisjoint(span):
+                    continue
+                taken.update(span)
             out.append(c)
-    return sorted(out, key=lambda c: c.start)
+    out.sort(key=_by_start)
+    return out
+
+
+def _by_start(c: Cand) -> int:
+    return c.start
+
+
+def _by_start_longest(c: Cand) -> tuple[int, int]:
+    return c.start, c.start - c.end
 
 
 def span_key(span: Span | Token | str) -> str:
