@@ -8,7 +8,7 @@ plain records, so tests call them without the pipeline.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -563,14 +563,24 @@ def campaign_type(text: str, lex: Lexicon) -> tuple[EntityType | None, int]:
 
 def head_type(doc: Doc, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
     """ "ACE 2005 data", "CTB test set": a data noun phrase right after the name."""
-    heads = lex.patterns.get("dataset_heads_for_typing", [])
+    one, two = _head_sets(lex)
     lower = arrays(doc).lower
-    window = " ".join(lower[end : end + 2])
-    first = lower[end] if end < len(lower) else ""
-    for h in heads:
-        if window == h or window.startswith(h + " ") or (" " not in h and first == h):
-            return EntityType.DATASET, 2
+    if end < len(lower) and (lower[end] in one or " ".join(lower[end : end + 2]) in two):
+        return EntityType.DATASET, 2
     return None, 0
+
+
+def _head_sets(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    """The data heads of one word, and of two words."""
+    key = ("head_sets", "")
+    sets = lex.memo.get(key)
+    if sets is None:
+        heads = lex.patterns.get("dataset_heads_for_typing", [])
+        sets = lex.memo[key] = (
+            frozenset(h for h in heads if " " not in h),
+            frozenset(h for h in heads if h.count(" ") == 1),
+        )
+    return sets  # type: ignore[no-any-return]
 
 
 def parenthetical_use(doc: Doc, c: Cand) -> bool:
@@ -593,16 +603,33 @@ def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
     a = arrays(doc)
     if start == 0:
         return None
+    present = _context_cues(doc, lex)
+    if not present:
+        return None
     # Allow a list between the cue and this name: "evaluated on A, B and X".
     left = _WS.sub(" ", a.string[a.idx[max(0, start - 8)] : a.idx[start]].lower()).rstrip()
-    for ty, key in (
-        (EntityType.DATASET, "dataset_context_before"),
-        (EntityType.BENCHMARK, "benchmark_context_before"),
-    ):
-        for cue in lex.patterns.get(key, []):
-            if cue in left:
-                return ty
+    for ty, cue in present:
+        if cue in left:
+            return ty
     return None
+
+
+def _context_cues(doc: Doc, lex: Lexicon) -> list[tuple[EntityType, str]]:
+    """The context cues found anywhere in the doc, in the order :func:`context_type` tries them
+    (a cue in a mention's window is in the doc, so the others need not be tried)."""
+    found = doc.user_data.get("context_cues")
+    if found is None:
+        text = _WS.sub(" ", arrays(doc).string.lower())
+        found = doc.user_data["context_cues"] = [
+            (ty, cue)
+            for ty, key in (
+                (EntityType.DATASET, "dataset_context_before"),
+                (EntityType.BENCHMARK, "benchmark_context_before"),
+            )
+            for cue in lex.patterns.get(key, [])
+            if cue in text
+        ]
+    return found  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------- roles
@@ -802,6 +829,9 @@ def _name_chunk(a: TokArrays, j: int, k: int, first_item: bool) -> tuple[int, in
     WikiMEL" -> "WikiMEL"), the first run of the others ("WikiDiverse datasets" -> "WikiDiverse");
     an all lower-case item stays whole."""
     low = a.is_lower
+    seg = low[j:k]
+    if True not in seg or False not in seg:
+        return j, k  # one capitalized run, or all lower-case
     runs: list[tuple[int, int]] = []
     x = j
     while x < k:
@@ -827,6 +857,9 @@ def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     return cached
 
 
+_LIST_SEPARATORS = frozenset(("and", "or", ","))
+
+
 def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     a = arrays(doc)
     lower, punct = a.lower, a.is_punct
@@ -834,13 +867,13 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     i = 0
     n = len(lower)
     conj = ("and", "or")
-    next_sep = [n + 10] * (n + 1)
-    for x in range(n - 1, -1, -1):
-        next_sep[x] = x if (lower[x] in conj or lower[x] == ",") else next_sep[x + 1]
+    seps = [x for x, w in enumerate(lower) if w in _LIST_SEPARATORS]
     while i < n:
         # A list needs a comma or a conjunction within its first item's reach.
-        if next_sep[i] - i >= 5:
-            i = max(i + 1, next_sep[i] - 4)
+        k = bisect_left(seps, i)
+        next_sep = seps[k] if k < len(seps) else n + 10
+        if next_sep - i >= 5:
+            i = max(i + 1, next_sep - 4)
             continue
         raw: list[tuple[int, int]] = []
         j = i
