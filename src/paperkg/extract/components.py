@@ -164,25 +164,12 @@ def find_candidates(
                 if a.start in firsts and b.start - a.end <= 2 and doc[a.end].lower_ in ("and", ","):
                     firsts.add(b.start)
     for c in cands:
-        # Type evidence, strongest first wins; a later piece only counts when it is stronger.
-        ty, strength = c.type, c.type_strength
-        is_listed = c.start in listed
-        evidence = [
-            (long_types.get(c.start), 3),
-            rules.name_shape_type(c.text),
-            (title_cue_by_start.get(c.start), 3) if c.source == "title" else (None, 0),
-            rules.cue_type(doc, c.start, c.end, lex),
-            (by_list.get(c.start), 2),
-            rules.head_type(doc, c.end, lex),
-            rules.campaign_type(c.text, lex),
-        ]
-        if rules.parenthetical_use(doc, c):
-            evidence.append((EntityType.DATASET, 1))
-            is_listed = True
-        evidence.append((rules.context_type(doc, c.start, lex), 1))
-        for t, st in evidence:
-            if t is not None and st > strength:
-                ty, strength = t, st
+        in_parens = rules.parenthetical_use(doc, c)
+        is_listed = in_parens or c.start in listed
+        title_cue = title_cue_by_start.get(c.start) if c.source == "title" else None
+        ty, strength = _type_evidence(
+            doc, c, lex, long_types.get(c.start), title_cue, by_list.get(c.start), in_parens
+        )
         introduced = c.introduced or (
             c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex))
         )
@@ -204,3 +191,45 @@ def find_candidates(
             )
         )
     return out
+
+
+def _type_evidence(
+    doc: Doc,
+    c: rules.Cand,
+    lex: Lexicon,
+    long_type: EntityType | None,
+    title_cue: EntityType | None,
+    list_type: EntityType | None,
+    in_parens: bool,
+) -> tuple[EntityType | None, int]:
+    """The type of a candidate and its strength. Evidence is taken strongest first, and a later
+    piece only counts when it is stronger, so a piece that cannot beat what is already known is
+    not computed."""
+    ty, strength = c.type, c.type_strength
+    if strength < 3 and long_type is not None:
+        ty, strength = long_type, 3
+    if strength < 3:
+        t, st = rules.name_shape_type(c.text)
+        if t is not None and st > strength:
+            ty, strength = t, st
+    if strength < 3 and title_cue is not None:
+        ty, strength = title_cue, 3
+    if strength < 3:
+        t, st = rules.cue_type(doc, c.start, c.end, lex)
+        if t is not None and st > strength:
+            ty, strength = t, st
+    if strength < 2 and list_type is not None:
+        ty, strength = list_type, 2
+    if strength < 2:
+        t, st = rules.head_type(doc, c.end, lex)
+        if t is not None and st > strength:
+            ty, strength = t, st
+    if strength < 1:
+        t, st = rules.campaign_type(c.text, lex)
+        if t is None and in_parens:
+            t, st = EntityType.DATASET, 1
+        if t is None:
+            t, st = rules.context_type(doc, c.start, lex), 1
+        if t is not None:
+            ty, strength = t, st
+    return ty, strength

@@ -603,33 +603,16 @@ def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
     a = arrays(doc)
     if start == 0:
         return None
-    present = _context_cues(doc, lex)
-    if not present:
-        return None
     # Allow a list between the cue and this name: "evaluated on A, B and X".
     left = _WS.sub(" ", a.string[a.idx[max(0, start - 8)] : a.idx[start]].lower()).rstrip()
-    for ty, cue in present:
-        if cue in left:
-            return ty
+    for ty, key in (
+        (EntityType.DATASET, "dataset_context_before"),
+        (EntityType.BENCHMARK, "benchmark_context_before"),
+    ):
+        for cue in lex.patterns.get(key, []):
+            if cue in left:
+                return ty
     return None
-
-
-def _context_cues(doc: Doc, lex: Lexicon) -> list[tuple[EntityType, str]]:
-    """The context cues found anywhere in the doc, in the order :func:`context_type` tries them
-    (a cue in a mention's window is in the doc, so the others need not be tried)."""
-    found = doc.user_data.get("context_cues")
-    if found is None:
-        text = _WS.sub(" ", arrays(doc).string.lower())
-        found = doc.user_data["context_cues"] = [
-            (ty, cue)
-            for ty, key in (
-                (EntityType.DATASET, "dataset_context_before"),
-                (EntityType.BENCHMARK, "benchmark_context_before"),
-            )
-            for cue in lex.patterns.get(key, [])
-            if cue in text
-        ]
-    return found  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------- roles
