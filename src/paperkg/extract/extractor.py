@@ -234,6 +234,39 @@ _TRAINED = re.compile(
 )
 
 
+def _word_start(text: str, k: int) -> int:
+    while k > 0 and (text[k - 1].isalnum() or text[k - 1] == "_"):
+        k -= 1
+    return k
+
+
+def _trained_matches(text: str) -> list[re.Match[str]]:
+    """What ``_TRAINED.finditer(text)`` finds, trying the pattern only at the words holding "train"
+    or "tuned" (and the word before a hyphen: "pre-trained"), where every match starts."""
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing moved the offsets
+        return list(_TRAINED.finditer(text))
+    starts: set[int] = set()
+    for needle in ("train", "tuned"):
+        k = low.find(needle)
+        while k >= 0:
+            w = _word_start(text, k)
+            starts.add(w)
+            if w >= 2 and text[w - 1] == "-":
+                starts.add(_word_start(text, w - 1))
+            k = low.find(needle, k + 1)
+    out: list[re.Match[str]] = []
+    end = 0
+    for w in sorted(starts):
+        if w < end:
+            continue
+        m = _TRAINED.match(text, w)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def _in_abstract(e: ExtractedEntity, lo: int, hi: int) -> bool:
     return any(x.field is Field.ABSTRACT and lo <= x.start < hi for x in e.mentions)
 
@@ -246,12 +279,11 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
     """The model nearest before "trained on" and the datasets right after it, in one sentence: the
     model was trained on them ("LexVLA, trained on the CC-12M multi-modal dataset, …")."""
     a = rules.arrays(adoc)
-    low = a.string.lower()
-    if not entities or ("train" not in low and "tuned" not in low) or not _TRAINED.search(a.string):
+    if not entities:
         return entities
     links: dict[str, list[str]] = {}
     done: set[int] = set()
-    for m in _TRAINED.finditer(a.string):
+    for m in _trained_matches(a.string):
         # The first match of each sentence (a match never runs over a sentence's full stop).
         s_char, e_char, _ = a.sentence_text(bisect_right(a.idx, m.start()) - 1)
         if s_char in done:

@@ -119,9 +119,11 @@ def is_capitalized_word(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- candidates
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cand:
-    """A candidate entity mention: token span, evidence for its type and role."""
+    """A candidate entity mention: token span, evidence for its type and role. The rules never
+    change a candidate once made (not frozen only because frozen records are slower to make, and
+    rules make many)."""
 
     start: int  # token index
     end: int  # token index, exclusive
