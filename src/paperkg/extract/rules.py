@@ -540,6 +540,7 @@ def cue_type(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[EntityType |
     return None, 0
 
 
+@lru_cache(maxsize=100_000)
 def name_shape_type(text: str) -> tuple[EntityType | None, int]:
     """What the name itself says: "...Bench" a benchmark, "...-25M" or "...-100K" a dataset."""
     low = text.lower()
@@ -626,9 +627,8 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     a = arrays(doc)
     lower = a.lower
     out: list[tuple[int, int]] = []
-    for i, low in enumerate(lower):
-        if low not in verbs and low not in naming:
-            continue
+    for i in [i for i, low in enumerate(lower) if low in verbs or low in naming]:
+        low = lower[i]
         sent_start, sent_end = a.sentence(i)
         k = i - sent_start
         hit = low in naming
@@ -1032,21 +1032,19 @@ def list_types(doc: Doc, lex: Lexicon) -> dict[int, EntityType]:
     """Types for every item of a list that a cue noun governs: "WikiMEL, RichpediaMEL, and
     WikiDiverse datasets", "benchmarks such as MME, MMBench and SEED-Bench"."""
     out: dict[int, EntityType] = {}
+    a = arrays(doc)
+    T, L = a.text, a.lower
     for items in coordination_lists(doc):
         last_end = items[-1][1]
-        ty = _cue_of(doc[last_end - 1].text, lex) if items[-1][1] - items[-1][0] >= 2 else None
-        if ty is None and last_end < len(doc):
-            ty = _cue_of(doc[last_end].text, lex)
+        ty = _cue_of(T[last_end - 1], lex) if items[-1][1] - items[-1][0] >= 2 else None
+        if ty is None and last_end < len(T):
+            ty = _cue_of(T[last_end], lex)
         if ty is None:
             k = items[0][0] - 1
-            while (
-                k > 0
-                and (doc[k].text in _BEFORE_LINK or doc[k].lower_ in ("such", "on", "the"))
-                and items[0][0] - k < 4
-            ):
+            while k > 0 and (T[k] in _BEFORE_LINK or L[k] in ("such", "on", "the")) and items[0][0] - k < 4:
                 k -= 1
             if k >= 0 and k < items[0][0]:
-                ty = _cue_of(doc[k].text, lex, (EntityType.BENCHMARK, EntityType.DATASET))
+                ty = _cue_of(T[k], lex, (EntityType.BENCHMARK, EntityType.DATASET))
         if ty is not None:
             for s, _e in items:
                 out[s] = ty
