@@ -152,7 +152,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     # A paper's own names (from its title) are names wherever they appear in it,
     # even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …").
     aa = rules.arrays(adoc)
-    norms = [norm(text) for text in aa.text] if title_keys else []
+    norms = aa.key
     for key in title_keys:
         acc = accs[key]
         for i in [i for i, k in enumerate(norms) if k == key]:

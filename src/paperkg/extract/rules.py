@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -149,9 +149,11 @@ class TokArrays:
     is_lower: list[bool]
     is_punct: list[bool]
     plain: list[bool]  # punctuation, or a plain lower-case or capitalized word: never a name by its shape
+    key: list[str]  # each token's comparison key (lexicon.norm)
     sent_starts: list[int]  # token index of each sentence's first token
     idx: list[int]  # character offset of each token
     string: str  # the doc's text
+    sentences: dict[int, tuple[int, int, str]] = field(default_factory=dict)  # see sentence_text
 
     def char_span(self, start: int, end: int) -> tuple[int, int]:
         """Character bounds of tokens ``start`` to ``end`` (exclusive)."""
@@ -162,11 +164,15 @@ class TokArrays:
         return self.string[self.idx[start] : self.idx[end - 1] + len(self.text[end - 1])]
 
     def sentence_text(self, i: int) -> tuple[int, int, str]:
-        """Character bounds and text of the sentence holding token ``i``."""
-        s, e = self.sentence(i)
-        start = self.idx[s]
-        end = self.idx[e - 1] + len(self.text[e - 1])
-        return start, end, self.string[start:end]
+        """Character bounds and text of the sentence holding token ``i`` (made once per sentence)."""
+        k = bisect_right(self.sent_starts, i) - 1
+        found = self.sentences.get(k)
+        if found is None:
+            s, e = self.sentence(i)
+            start = self.idx[s]
+            end = self.idx[e - 1] + len(self.text[e - 1])
+            found = self.sentences[k] = (start, end, self.string[start:end])
+        return found
 
     def sentence(self, i: int) -> tuple[int, int]:
         """Token bounds of the sentence holding token ``i``."""
@@ -202,16 +208,16 @@ def _sentence_starts(text: list[str], is_punct: list[bool]) -> list[int]:
 
 # What the rules read of a lexeme (text, lower, is_lower, is_punct), by its ORTH hash. A lexeme's
 # attributes depend on its string only, and the hash is the string's, so one table serves every vocab.
-_LEXEME_INFO: dict[int, tuple[str, str, bool, bool, bool]] = {}
+_LEXEME_INFO: dict[int, tuple[str, str, bool, bool, bool, str]] = {}
 
 
-def _lexeme_info(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool]:
+def _lexeme_info(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool, str]:
     if len(_LEXEME_INFO) > 1_000_000:
         _LEXEME_INFO.clear()
     lexeme = doc.vocab[orth]
     text, is_lower, is_punct = lexeme.orth_, bool(lexeme.is_lower), bool(lexeme.is_punct)
     plain = is_punct or (text.isalpha() and (is_lower or text[1:].islower())) or text.isspace()
-    info = (text, lexeme.lower_, is_lower, is_punct, plain)
+    info = (text, lexeme.lower_, is_lower, is_punct, plain, norm(text))
     _LEXEME_INFO[orth] = info
     return info
 
@@ -224,12 +230,12 @@ def arrays(doc: Doc) -> TokArrays:
             cols = doc.to_array([ORTH, IDX])
             get = _LEXEME_INFO.get
             infos = [get(o) or _lexeme_info(doc, o) for o in cols[:, 0].tolist()]
-            text, lower, is_lower, is_punct, plain = (list(x) for x in zip(*infos, strict=True))
+            text, lower, is_lower, is_punct, plain, key = (list(x) for x in zip(*infos, strict=True))
             idx = cols[:, 1].tolist()
         else:
-            text, lower, is_lower, is_punct, plain, idx = [], [], [], [], [], []
+            text, lower, is_lower, is_punct, plain, key, idx = [], [], [], [], [], [], []
         starts = _sentence_starts(text, is_punct)
-        cached = TokArrays(text, lower, is_lower, is_punct, plain, starts, idx, string)
+        cached = TokArrays(text, lower, is_lower, is_punct, plain, key, starts, idx, string)
         doc.user_data["tok_arrays"] = cached
     return cached
 
