@@ -820,23 +820,25 @@ def _name_chunk(a: TokArrays, j: int, k: int, first_item: bool) -> tuple[int, in
     WikiMEL" -> "WikiMEL"), the first run of the others ("WikiDiverse datasets" -> "WikiDiverse");
     an all lower-case item stays whole."""
     low = a.is_lower
-    seg = low[j:k]
-    if True not in seg or False not in seg:
-        return j, k  # one capitalized run, or all lower-case
-    runs: list[tuple[int, int]] = []
+    if first_item:
+        y = k
+        while y > j and low[y - 1]:
+            y -= 1
+        if y == j:
+            return j, k  # all lower-case
+        x = y - 1
+        while x > j and not low[x - 1]:
+            x -= 1
+        return x, y
     x = j
-    while x < k:
-        if low[x]:
-            x += 1
-            continue
-        y = x + 1
-        while y < k and not low[y]:
-            y += 1
-        runs.append((x, y))
-        x = y
-    if not runs:
+    while x < k and low[x]:
+        x += 1
+    if x == k:
         return j, k
-    return runs[-1] if first_item else runs[0]
+    y = x + 1
+    while y < k and not low[y]:
+        y += 1
+    return x, y
 
 
 def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
@@ -851,6 +853,18 @@ def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
 _LIST_SEPARATORS = frozenset(("and", "or", ","))
 
 
+def _positions(items: list[str], value: str) -> list[int]:
+    """Every index of ``value`` in ``items`` (list.index scans in C)."""
+    out: list[int] = []
+    k = -1
+    try:
+        while True:
+            k = items.index(value, k + 1)
+            out.append(k)
+    except ValueError:
+        return out
+
+
 def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     a = arrays(doc)
     lower, punct = a.lower, a.is_punct
@@ -858,7 +872,7 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     i = 0
     n = len(lower)
     conj = ("and", "or")
-    seps = [x for x, w in enumerate(lower) if w in _LIST_SEPARATORS]
+    seps = sorted(k for w in _LIST_SEPARATORS for k in _positions(lower, w))
     while i < n:
         # A list needs a comma or a conjunction within its first item's reach.
         k = bisect_left(seps, i)
