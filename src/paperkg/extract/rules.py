@@ -163,6 +163,11 @@ class TokArrays:
         """The text of tokens ``start`` to ``end`` (exclusive), as ``doc[start:end].text``."""
         return self.string[self.idx[start] : self.idx[end - 1] + len(self.text[end - 1])]
 
+    def space_after(self, i: int) -> bool:
+        """Is token ``i`` followed by a space (spaCy's ``whitespace_``)?"""
+        end = self.idx[i] + len(self.text[i])
+        return self.string[end : end + 1] == " "
+
     def sentence_text(self, i: int) -> tuple[int, int, str]:
         """Character bounds and text of the sentence holding token ``i`` (made once per sentence)."""
         k = bisect_right(self.sent_starts, i) - 1
@@ -719,17 +724,16 @@ def title_names(doc: Doc, lex: Lexicon) -> list[Cand]:
     c = title_name(doc, lex)
     if c is None:
         return []
-    head = doc[c.start : c.end]
-    seps = [t.i for t in head if t.lower_ in ("and", "&") or t.text == ","]
+    a = arrays(doc)
+    T = a.text
+    seps = [i for i in range(c.start, c.end) if a.lower[i] in ("and", "&") or T[i] == ","]
     if not seps:
         return [c]
     out = []
     start = c.start
     for k in [*seps, c.end]:
-        if k > start:
-            part = doc[start:k]
-            if any(is_nameish(t.text) or t.text[:1].isupper() for t in part):
-                out.append(Cand(start, k, part.text, "title", introduced=True, confidence=0.9))
+        if k > start and any(is_nameish(t) or t[:1].isupper() for t in T[start:k]):
+            out.append(Cand(start, k, a.span_text(start, k), "title", introduced=True, confidence=0.9))
         start = k + 1
     return out
 
@@ -757,20 +761,21 @@ def spelled_out(doc: Doc, acronym: str, start: int) -> int:
 
 def title_name(doc: Doc, lex: Lexicon) -> Cand | None:
     """The name before a title's colon: "CapsFusion: …", "4M-21: …", "MultiModN- …"."""
+    a = arrays(doc)
+    T = a.text
     sep = None
-    for i, t in enumerate(doc[:8]):
-        if t.text == ":" or (t.text in ("-", "–", "—") and i > 0 and doc[i - 1].whitespace_ == ""):
+    for i, t in enumerate(T[:8]):
+        if t == ":" or (t in ("-", "–", "—") and i > 0 and not a.space_after(i - 1)):
             sep = i
             break
-        if t.text.endswith("-") and len(t.text) > 2 and t.whitespace_:
+        if t.endswith("-") and len(t) > 2 and a.space_after(i):
             sep = i + 1
             break
     if sep is None or sep == 0:
         return None
-    head = doc[:sep]
-    head_text = head.text[:-1] if head.text.endswith("-") else head.text
-    toks = [t for t in head if t.text not in ("-",)]
-    if len(toks) > 4:
+    head_text = a.span_text(0, sep)
+    head_text = head_text[:-1] if head_text.endswith("-") else head_text
+    if sum(t != "-" for t in T[:sep]) > 4:
         return None
     words = head_text.split()
     nameish = any(is_nameish(w.rstrip("-")) for w in words)
@@ -780,7 +785,7 @@ def title_name(doc: Doc, lex: Lexicon) -> Cand | None:
         return None
     if not nameish and len(words) > 1 and lex.lookup(head_text) is None:
         return None  # "Grounded Language Learning: …" is a phrase, not a name, unless it is a known one
-    return Cand(0, head.end, head_text, "title", introduced=True, confidence=0.9)
+    return Cand(0, sep, head_text, "title", introduced=True, confidence=0.9)
 
 
 def title_cue_types(doc: Doc, sep_end: int, lex: Lexicon) -> list[EntityType | None]:
