@@ -66,9 +66,9 @@ def test_save_in_chunks_is_valid_for_any_size(tmp_path: Path) -> None:
     g = KnowledgeGraph()
     for i in range(12):
         g.add_node(Node(f"model:m{i}", NodeKind.MODEL, {"name": f"M{i}", "aliases": []}))
-    pieces = "".join(g._json_pieces(chunk=5))
+    pieces = b"".join(g._json_pieces(chunk=5))
     assert len(json.loads(pieces)["nodes"]) == 12
-    assert json.loads("".join(KnowledgeGraph()._json_pieces()))["nodes"] == []
+    assert json.loads(b"".join(KnowledgeGraph()._json_pieces()))["nodes"] == []
 
 
 @pytest.mark.parametrize(
