@@ -16,7 +16,9 @@ N-Triples stream by pyoxigraph. :func:`graph_from_rdf` reads any of the four bac
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import math
 import os
@@ -294,13 +296,21 @@ class RdfSink:
     """Write a graph as RDF: ``fmt`` is ``ttl``, ``nt``, ``jsonld`` or ``xml``.
 
     The file is written to a temporary name next to ``path`` and renamed by :meth:`finalize`.
+    With ``memory`` (Turtle and N-Triples), nothing is written to ``path``: the text is kept for
+    :meth:`getvalue`, the blocks to add to a file this sink wrote with the same ``base_iri`` (its
+    prefixes still hold), whose nodes are made known to the edges with :meth:`know`. With
+    ``record``, :attr:`spans` has where each node's block lies, and each edge's blocks for an edge
+    that does not start at a paper (byte offsets, for replacing them later).
     """
 
     path: str | os.PathLike[str]
     fmt: str = "ttl"
     base_iri: str = DEFAULT_BASE_IRI
+    memory: bool = False
+    record: bool = False
     triples: int = field(default=0, init=False)
     _nodes: dict[str, _Node] = field(default_factory=dict, init=False, repr=False)
+    _written: int = field(default=0, init=False)
     _edges: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
@@ -311,11 +321,16 @@ class RdfSink:
         self._target = Path(self.path)
         self._tmp = self._target.with_name(f".{self._target.name}.tmp")
         self._t = _Terms(self.base_iri, turtle=self.fmt == "ttl", xml_safe=self.fmt == "xml")
+        if self.memory and self.fmt not in ("ttl", "nt"):
+            raise SinkError(f"{self._target}: {self.fmt} cannot be added to")
+        self.spans: tuple[dict[str, tuple[int, int]], dict[tuple[str, str, str], tuple[int, int]]] = ({}, {})
+        self._pos = 0
         try:
-            self._out: IO[str] = open(self._tmp, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            self._out: IO[bytes] = io.BytesIO() if self.memory else open(self._tmp, "wb")  # noqa: SIM115
         except OSError as exc:
             raise SinkError(f"{self._target}: {exc.strerror}") from exc
-        self._out.write(self._t.header())
+        if not self.memory:
+            self._write(self._t.header())
         t = self._t
         self._a = "a" if t.turtle else f"<{RDF.type}>"
         # "a c1, c2" in Turtle is one pair but several triples
@@ -338,13 +353,20 @@ class RdfSink:
         self._ev_type = f"{self._a} {t.iri(PKG.Evidence)}"
 
     # one subject with its "predicate object" pairs
+    def _write(self, text: str) -> None:
+        data = text.encode()
+        self._out.write(data)
+        self._pos += len(data)
+
+    def _block(self, subject: str, po: list[str]) -> str:
+        if self._t.turtle:
+            return subject + " " + " ;\n    ".join(po) + " .\n"
+        end = " .\n" + subject + " "
+        return subject + " " + end.join(po) + " .\n"
+
     def _emit(self, subject: str, po: list[str], extra_triples: int = 0) -> None:
         self.triples += len(po) + extra_triples
-        if self._t.turtle:
-            self._out.write(subject + " " + " ;\n    ".join(po) + " .\n")
-        else:
-            end = " .\n" + subject + " "
-            self._out.write(subject + " " + end.join(po) + " .\n")
+        self._write(self._block(subject, po))
 
     def _node_term(self, node_id: str, kind: NodeKind) -> str:
         slug = node_slug(node_id, kind)
@@ -389,21 +411,44 @@ class RdfSink:
             text = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str)
             po.append(f"{self._p_extra} {string(text)}")
 
-    def write_node(self, node: Node) -> None:
-        """Write one node: its types, ``pkg:id`` and properties (one subject block)."""
-        if node.id in self._nodes:
-            raise SinkError(f"node {node.id} written twice")
+    def node_pairs(self, node: Node) -> tuple[str, list[str]]:
+        """A node's subject term and its "predicate object" pairs: types, ``pkg:id``, properties."""
         term = self._node_term(node.id, node.kind)
-        self._nodes[node.id] = _Node(term, node.kind)
         po = list(self._type_pairs[node.kind])
         po.append(f"{self._p_id} {self._t.string(node.id)}")
         self._props(node.props, self._np, po)
         if node.kind is NodeKind.REPOSITORY and type(node.props.get("url")) is str:
             po.append(f"{self._p_code} {self._t.string(node.props['url'])}")
-        self._emit(term, po, self._type_extra[node.kind])
+        return term, po
 
-    def write_edge(self, edge: Edge) -> None:
-        """Write one edge: the direct triple (+ its CiTO twin) and, when it has properties, its evidence."""
+    def write_node(self, node: Node) -> None:
+        """Write one node: its types, ``pkg:id`` and properties (one subject block)."""
+        if node.id in self._nodes:
+            raise SinkError(f"node {node.id} written twice")
+        term, po = self.node_pairs(node)
+        self._nodes[node.id] = _Node(term, node.kind)
+        self._written += 1
+        start = self._pos
+        self._emit(term, po, self._type_extra[node.kind])
+        if self.record:
+            self.spans[0][node.id] = (start, self._pos)
+
+    def node_text(self, node: Node) -> bytes:
+        """The block :meth:`write_node` would write for ``node`` (not written)."""
+        return self._block(*self.node_pairs(node)).encode()
+
+    def edge_text(self, edge: Edge) -> bytes:
+        """The blocks :meth:`write_edge` would write for ``edge`` (not written)."""
+        return "".join(self._block(s, po) for s, po in self.edge_blocks(edge)).encode()
+
+    def know(self, node_id: str, kind: NodeKind) -> None:
+        """A node the file already holds, which edges written now may join."""
+        if node_id not in self._nodes:
+            self._nodes[node_id] = _Node(self._node_term(node_id, kind), kind)
+
+    def edge_blocks(self, edge: Edge) -> list[tuple[str, list[str]]]:
+        """An edge's subject blocks: the direct triple (+ its CiTO twin) and, when it has
+        properties, its evidence node."""
         src = self._nodes.get(edge.source)
         dst = self._nodes.get(edge.target)
         if src is None or dst is None:
@@ -414,23 +459,39 @@ class RdfSink:
         po = [f"{rel} {dst.term}"]
         if edge.type is EdgeType.USES and dst.kind in self._cito:
             po.append(f"{self._cito[dst.kind]} {dst.term}")
-        self._emit(src.term, po)
+        blocks = [(src.term, po)]
+        if edge.props:
+            po = [
+                self._ev_type,
+                f"{self._p_subject} {src.term}",
+                f"{self._p_relation} {rel}",
+                f"{self._p_object} {dst.term}",
+            ]
+            self._props(edge.props, self._ep, po)
+            ev = evidence_iri(edge.source, edge.type, edge.target, "")
+            turtle = self._t.turtle
+            blocks.append(
+                (f"evidence:{ev[len(EVIDENCE_SEGMENT) + 1 :]}" if turtle else f"<{self.base_iri}{ev}>", po)
+            )
+        return blocks
+
+    def write_edge(self, edge: Edge) -> None:
+        """Write one edge: the direct triple (+ its CiTO twin) and, when it has properties, its evidence."""
+        start = self._pos
+        for subject, po in self.edge_blocks(edge):
+            self._emit(subject, po)
         self._edges += 1
-        if not edge.props:
-            return
-        po = [
-            self._ev_type,
-            f"{self._p_subject} {src.term}",
-            f"{self._p_relation} {rel}",
-            f"{self._p_object} {dst.term}",
-        ]
-        self._props(edge.props, self._ep, po)
-        ev = evidence_iri(edge.source, edge.type, edge.target, "")
-        self._emit(
-            f"evidence:{ev[len(EVIDENCE_SEGMENT) + 1 :]}" if self._t.turtle else f"<{self.base_iri}{ev}>", po
-        )
+        if self.record and self._nodes[edge.source].kind is not NodeKind.PAPER:
+            self.spans[1][(edge.source, edge.target, edge.type.value)] = (start, self._pos)
+
+    def getvalue(self) -> bytes:
+        """What a ``memory`` sink holds."""
+        assert isinstance(self._out, io.BytesIO)
+        return self._out.getvalue()
 
     def finalize(self) -> SinkReport:
+        if self.memory:
+            return SinkReport(self._written, self._edges, "memory")
         try:
             self._out.close()
             if self.fmt in ("jsonld", "xml"):
@@ -451,11 +512,12 @@ class RdfSink:
         except BaseException:
             remove_quietly(self._tmp)
             raise
-        return SinkReport(len(self._nodes), self._edges, str(self._target))
+        return SinkReport(self._written, self._edges, str(self._target))
 
     def abort(self) -> None:
         """Close and remove the temporary file (after an error)."""
-        self._out.close()
+        with contextlib.suppress(OSError):
+            self._out.close()
         remove_quietly(self._tmp)
 
 
