@@ -292,16 +292,19 @@ def build(
     from paperkg.graph import KnowledgeGraph
     from paperkg.pipeline import run
     from paperkg.sinks.base import write_graph
+    from paperkg.store import load_state, write_full, write_update
 
     if bool(out_dir) == bool(update_dir):
         raise click.UsageError("give either --out DIR (a new graph) or --update DIR (add to a graph)")
     _check_inputs(inputs)
-    base = None
+    base = state = None
     if update_dir:
         graph_file = Path(update_dir) / "graph.json"
         if not graph_file.is_file():
             raise click.ClickException(f"{graph_file}: no graph to update (build one with --out first)")
-        base = KnowledgeGraph.load(graph_file)
+        # the graph without its papers' contents when the directory's state is current, else all of it
+        state = load_state(Path(update_dir))
+        base = state if state is not None else KnowledgeGraph.load(graph_file)
     out = Path(out_dir or update_dir or ".")
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -312,28 +315,21 @@ def build(
     progress = Progress("build", quiet)
     result = run(inputs, _extractor(registry), strict, _reporter(quiet), progress, jobs=jobs, base=base)
     progress.close()
-    previous = out / "extraction.jsonl"
-    with atomic_open(out / "extraction.jsonl") as f:
-        if base is not None and previous.is_file():
-            with open(previous, encoding="utf-8") as old:
-                for line in old:
-                    f.write(line)
-        for x in result.extractions:
-            f.write(json.dumps(x.to_json(), ensure_ascii=False) + "\n")
-    result.graph.save(out / "graph.json")
-    if not no_rdf:
-        from paperkg.sinks.rdf import RdfSink
-
-        write_graph(result.graph, RdfSink(out / "graph.ttl", "ttl", base_iri))
+    rdf_iri = None if no_rdf else base_iri
+    if state is not None:  # only what changed is written
+        whole = write_update(out, state, result.extractions, rdf_iri)
+    else:
+        write_full(out, result.graph, result.extractions, rdf_iri, append_extractions=base is not None)
+        whole = lambda: result.graph  # noqa: E731
     if not no_html:
         from paperkg.sinks.html import HtmlSink
 
-        write_graph(result.graph, HtmlSink(out / "graph.html", max_nodes=max_nodes))
+        write_graph(whole(), HtmlSink(out / "graph.html", max_nodes=max_nodes))
     if neo4j_uri:
         from paperkg.sinks.neo4j import Neo4jSink
 
         write_graph(
-            result.graph,
+            whole(),
             Neo4jSink(neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database, batch_size=batch_size),
         )
     _print_summary(result.summary, as_json)

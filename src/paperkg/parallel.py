@@ -1,6 +1,7 @@
 """Extraction over several processes: batches of papers go to worker processes, each with its own
 spaCy pipeline; results come back in input order, with a bounded number of batches in flight so
-memory stays flat however long the input is."""
+memory stays flat however long the input is. An input too small to pay for starting the workers
+(a few seconds of loading each) is extracted in this process when it has an extractor."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
+from itertools import chain, islice
 
 from paperkg.extract import Extractor
 from paperkg.model import Paper, PaperExtraction
@@ -32,10 +33,28 @@ def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
         yield batch
 
 
+# Below this many papers one process is done before the workers have loaded their pipelines
+# (1,000 synthetic abstracts: 1.7 s here, against ~2.5 s of start-up per worker, on two cores).
+SMALL_INPUT = 3000
+
+
 def extract_parallel(
-    papers: Iterable[Paper], registry: str | None, jobs: int, batch_size: int = 256
+    papers: Iterable[Paper],
+    registry: str | None,
+    jobs: int,
+    batch_size: int = 256,
+    local: Extractor | None = None,
+    small: int = SMALL_INPUT,
 ) -> Iterator[PaperExtraction]:
-    """Like ``Extractor(registry).pipe(papers)``, spread over ``jobs`` processes."""
+    """Like ``Extractor(registry).pipe(papers)``, spread over ``jobs`` processes; with ``local``
+    (an extractor of the same registry), fewer than ``small`` papers are extracted by it here."""
+    if local is not None:
+        it = iter(papers)
+        head = list(islice(it, small))
+        if len(head) < small:
+            yield from local.pipe(head)
+            return
+        papers = chain(head, it)
     # Workers start from a fresh server process, not a fork of this one: a build --update holds the
     # whole existing graph in memory, which forked workers would each carry.
     methods = mp.get_all_start_methods()

@@ -230,13 +230,17 @@ def extract_corpus(
     index = PaperIndex()
     resolver = Resolver(extractor.lex)
     if base is not None:
-        index.seed(base)
-        resolver.seed(base)
+        seed = getattr(base, "seed", None)  # a PartialGraph (paperkg.store) seeds from its state
+        if seed is not None:
+            seed(index, resolver)
+        else:
+            index.seed(base)
+            resolver.seed(base)
     papers = read_papers(paths, summary, index, strict, report)
     if jobs > 1:
         from paperkg.parallel import extract_parallel
 
-        stream = extract_parallel(papers, extractor.registry, jobs)
+        stream = extract_parallel(papers, extractor.registry, jobs, local=extractor)
     else:
         stream = extractor.pipe(papers)
     out: list[PaperExtraction] = []

@@ -1,0 +1,225 @@
+"""``build --update``: the files it changes in place equal those of a build of every input at once.
+
+graph.json is compared as a graph (list properties as sets: a build sorts aliases, an update adds
+new ones at the end), graph.ttl as a set of triples, extraction.jsonl as a multiset of records.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from paperkg.cli import main
+from paperkg.graph import KnowledgeGraph
+from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.store import STATE, load_state, write_full, write_update
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = str(ROOT / "examples" / "daily_papers_2025-03-03.txt")
+API = str(ROOT / "examples" / "hf_daily_api_sample.json")
+IRI = "https://w3id.org/paperkg/resource/"
+
+
+@pytest.fixture(autouse=True)
+def _shared_extractor(monkeypatch: pytest.MonkeyPatch, extractor: Any) -> None:
+    monkeypatch.setattr("paperkg.cli._extractor", lambda registry: extractor)
+
+
+def build(*args: str) -> dict[str, Any]:
+    r = CliRunner().invoke(main, ["build", *args, "--no-html", "--json", "-q"])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)  # type: ignore[no-any-return]
+
+
+def graph_of(d: Path) -> tuple[dict[str, Any], dict[Any, Any]]:
+    g = KnowledgeGraph.load(d / "graph.json")
+    nodes = {
+        n: {k: sorted(v) if isinstance(v, list) else v for k, v in a.items()} for n, a in g.g.nodes(data=True)
+    }
+    return nodes, {(s, t, k): a for s, t, k, a in g.g.edges(keys=True, data=True)}
+
+
+def triples(d: Path) -> set[ox.Quad]:
+    return set(ox.parse(path=d / "graph.ttl", format=ox.RdfFormat.TURTLE))
+
+
+def records(d: Path) -> list[str]:
+    return sorted((d / "extraction.jsonl").read_text(encoding="utf-8").splitlines())
+
+
+def assert_same_build(a: Path, b: Path) -> None:
+    assert graph_of(a) == graph_of(b)
+    assert triples(a) == triples(b)
+    assert records(a) == records(b)
+
+
+def no_full_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail if graph.json is read whole: the update must work from the state."""
+
+    def refuse(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("graph.json read in full")
+
+    monkeypatch.setattr(KnowledgeGraph, "load", classmethod(refuse))
+
+
+def write_records(path: Path, recs: list[dict[str, str]]) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return str(path)
+
+
+def test_update_equals_a_build_of_all_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page's papers come again (a new file for each existing node's sources) with two new ones."""
+    up, full = tmp_path / "up", tmp_path / "full"
+    build(PAGE, "--out", str(up))
+    with monkeypatch.context() as m:
+        no_full_read(m)
+        s = build("--update", str(up), PAGE, API)
+    assert (s["papers"], s["duplicates_merged"]) == (2, 4)
+    t = build(PAGE, API, "--out", str(full))
+    assert (s["nodes"], s["edges"]) == (t["nodes"], t["edges"])
+    assert_same_build(up, full)
+    # and once more, from the state the update left
+    with monkeypatch.context() as m:
+        no_full_read(m)
+        build("--update", str(up), API)
+    assert_same_build(up, full)
+
+
+def test_update_adds_an_alias_to_an_existing_entity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = write_records(
+        tmp_path / "a.jsonl",
+        [
+            {
+                "id": "p1",
+                "title": "More robots",
+                "abstract": "We present ZorbNet, a model trained on the Quill Set dataset.",
+            }
+        ],
+    )
+    b = write_records(
+        tmp_path / "b.jsonl",
+        [
+            {
+                "id": "p2",
+                "title": "Robots on Quill-Set",
+                "abstract": "We train a policy on the Quill-Set dataset and report results on the "
+                "Plink-Bench benchmark.",
+            }
+        ],
+    )
+    up, full = tmp_path / "up", tmp_path / "full"
+    build(a, "--out", str(up))
+    with monkeypatch.context() as m:
+        no_full_read(m)
+        build("--update", str(up), b)
+    build(a, b, "--out", str(full))
+    nodes, _ = graph_of(up)
+    assert nodes["dataset:quill-set"]["aliases"] == ["Quill-Set"]  # the existing node changed
+    assert_same_build(up, full)
+
+
+def test_a_stale_state_or_graph_ttl_is_not_trusted(tmp_path: Path) -> None:
+    up, full = tmp_path / "up", tmp_path / "full"
+    build(PAGE, "--out", str(up))
+    build("--update", str(up), API, "--no-rdf")  # graph.ttl is now behind graph.json
+    build(PAGE, API, "--out", str(full))
+    assert graph_of(up) == graph_of(full)
+    assert triples(up) != triples(full)
+    build("--update", str(up), PAGE)  # nothing new: graph.ttl is written again in full
+    assert_same_build(up, full)
+    KnowledgeGraph.load(up / "graph.json").save(up / "graph.json")  # graph.json written by someone else
+    assert load_state(up) is None
+    build("--update", str(up), API)
+    assert_same_build(up, full)
+
+
+def test_a_failed_update_leaves_the_files_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    up = tmp_path / "up"
+    build(PAGE, "--out", str(up))
+    before = {p.name: p.read_bytes() for p in up.iterdir()}
+
+    def full_disk(*_a: Any, **_k: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("paperkg.store.splice_json", full_disk)
+    r = CliRunner().invoke(main, ["build", "--update", str(up), API, "--no-html"])
+    assert r.exit_code == 1 and "No space left on device" in r.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in r.stderr
+    assert {p.name: p.read_bytes() for p in up.iterdir()} == before
+
+
+# ---------------------------------------------------------------- store level: changed values
+def base_graph() -> KnowledgeGraph:
+    g = KnowledgeGraph()
+    g.add_node(Node("paper:1", NodeKind.PAPER, {"title": "One", "sources": ["a.txt"]}))
+    g.add_node(Node("model:m", NodeKind.MODEL, {"name": "M", "aliases": []}))
+    g.add_node(Node("model:n", NodeKind.MODEL, {"name": "N", "aliases": ["N1"]}))
+    g.add_node(Node("dataset:d", NodeKind.DATASET, {"name": "D", "aliases": []}))
+    g.add_edge(Edge("paper:1", "model:m", EdgeType.USES, {"confidence": 0.5, "paper": "paper:1"}))
+    g.add_edge(Edge("model:m", "dataset:d", EdgeType.TRAINED_ON, {"confidence": 0.5, "paper": "paper:1"}))
+    return g
+
+
+def grow(g: KnowledgeGraph, changes: bool) -> None:
+    g.add_node(Node("paper:2", NodeKind.PAPER, {"title": "Two", "sources": ["b.txt"]}))
+    g.add_node(Node("model:o", NodeKind.MODEL, {"name": "O", "aliases": []}))
+    g.add_edge(Edge("paper:2", "model:n", EdgeType.USES, {"confidence": 0.7, "paper": "paper:2"}))
+    g.add_edge(Edge("paper:2", "model:o", EdgeType.INTRODUCES, {"confidence": 0.7, "paper": "paper:2"}))
+    g.add_edge(Edge("model:n", "dataset:d", EdgeType.TRAINED_ON, {"confidence": 0.7, "paper": "paper:2"}))
+    g.add_edge(Edge("model:o", "model:n", EdgeType.VARIANT_OF, {"confidence": 0.9}))
+    g.add_node(Node("model:m", NodeKind.MODEL, {"aliases": []}))  # no change
+    if changes:  # lists grow (an empty one was held in pkg:extra); a better evidence replaces one
+        g.add_node(Node("paper:1", NodeKind.PAPER, {"sources": ["b.txt"]}))
+        g.add_node(Node("model:n", NodeKind.MODEL, {"aliases": ["N2"]}))
+        g.add_node(Node("model:m", NodeKind.MODEL, {"aliases": ["M2"]}))
+        g.add_edge(Edge("model:m", "dataset:d", EdgeType.TRAINED_ON, {"confidence": 0.9, "paper": "paper:2"}))
+
+
+@pytest.mark.parametrize("changes", [False, True])
+def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None:
+    up, full = tmp_path / "up", tmp_path / "full"
+    up.mkdir()
+    full.mkdir()
+    write_full(up, base_graph(), [], IRI)
+    ttl_before = (up / "graph.ttl").read_bytes()
+    graph = load_state(up)
+    assert graph is not None and graph.state.ttl_iri == IRI
+    grow(graph, changes)
+    write_update(up, graph, [], IRI)
+    ref = base_graph()
+    grow(ref, changes)
+    write_full(full, ref, [], IRI)
+    assert graph_of(up) == graph_of(full)
+    assert triples(up) == triples(full)
+    # new records only: graph.ttl is appended to; else its changed blocks are replaced
+    assert (up / "graph.ttl").read_bytes().startswith(ttl_before) is not changes
+    assert len(graph.old_nodes) == (3 if changes else 0) and len(graph.old_edges) == int(changes)
+    # the state left says where every record lies in graph.json and graph.ttl
+    again = load_state(up)
+    assert again is not None and (up / STATE).is_file()
+    st = again.state
+    data, ttl = (up / "graph.json").read_bytes(), (up / "graph.ttl").read_bytes()
+    for nid in ref.g.nodes:
+        a, b = st.nodes_json.get(st.row[nid])
+        assert json.loads(data[a:b])["id"] == nid
+        a, b = st.nodes_ttl.get(st.row[nid])
+        assert ttl[a:b].decode().startswith(f"{nid} a ") and ttl[a:b].endswith(b" .\n")
+    for s, t, k in ref.g.edges(keys=True):
+        row = st.edge_row.get((s, t, k))
+        assert (row is None) == s.startswith("paper:")
+        if row is not None:
+            a, b = st.edges_json.get(row)
+            assert (json.loads(data[a:b])["source"], json.loads(data[a:b])["target"]) == (s, t)
+            a, b = st.edges_ttl.get(row)
+            assert ttl[a:b].decode().startswith(f"{s} pkg:") and f"pkg:object {t} ;" in ttl[a:b].decode()
+    assert again.counts() == ref.counts()
+    assert again.node("model:m").props == ref.node("model:m").props
