@@ -870,14 +870,37 @@ def _positions(items: list[str], value: str) -> list[int]:
         return out
 
 
+_CONJUNCTIONS = ("and", "or")
+
+
+def _list_step(lower: list[str], punct: list[bool], j: int) -> tuple[int, int]:
+    """The list item starting at token ``j`` (at most 4 tokens, up to punctuation or a conjunction):
+    its end, and where the next item starts after a separator ("," / "and" / ", and"), or -1."""
+    n = len(lower)
+    k = j
+    while k < n and k - j < 4 and not punct[k] and lower[k] not in _CONJUNCTIONS:
+        k += 1
+    if k < n and lower[k] == ",":
+        after = k + 1
+        if after < n and lower[after] in _CONJUNCTIONS:
+            after += 1
+    elif k < n and lower[k] in _CONJUNCTIONS:
+        after = k + 1
+    else:
+        after = -1
+    return k, after
+
+
 def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     a = arrays(doc)
     lower, punct = a.lower, a.is_punct
     lists: list[list[tuple[int, int]]] = []
     i = 0
     n = len(lower)
-    conj = ("and", "or")
     seps = sorted(k for w in _LIST_SEPARATORS for k in _positions(lower, w))
+    # Tries from neighbouring tokens run into the same items: each item is read once.
+    steps: dict[int, tuple[int, int]] = {}
+    chunks: dict[int, tuple[int, int]] = {}
     while i < n:
         # A list needs a comma or a conjunction within its first item's reach.
         k = bisect_left(seps, i)
@@ -888,26 +911,26 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
         raw: list[tuple[int, int]] = []
         j = i
         while j < n:
-            k = j
-            while k < n and k - j < 4 and not punct[k] and lower[k] not in conj:
-                k += 1
+            step = steps.get(j)
+            if step is None:
+                step = steps[j] = _list_step(lower, punct, j)
+            k, after = step
             if k == j:
                 break
             raw.append((j, k))
-            if k < n and lower[k] == ",":
-                k += 1
-                if k < n and lower[k] in conj:
-                    k += 1
-            elif k < n and lower[k] in conj:
-                k += 1
-            else:
+            if after < 0:
                 break
-            j = k
+            j = after
         if len(raw) < 2:
             i += 1
             continue
         # Name chunks only for lists that may be kept (most tries have one item).
-        items = [_name_chunk(a, s, e, x == 0) for x, (s, e) in enumerate(raw)]
+        items = [_name_chunk(a, *raw[0], True)]
+        for s0, e0 in raw[1:]:
+            chunk = chunks.get(s0)
+            if chunk is None:
+                chunk = chunks[s0] = _name_chunk(a, s0, e0, False)
+            items.append(chunk)
         if len(items) >= 3 or items[1][0] - items[0][1] == 1:
             lists.append(items)
             i = items[-1][1]
