@@ -325,12 +325,35 @@ def _edge_type(e: ExtractedEntity) -> EdgeType:
     return EdgeType.USES
 
 
+_VARIANT_EVIDENCE = {"extractor": RESOLVER_NAME, "extractor_version": RESOLVER_VERSION, "confidence": 0.9}
+
+
 class GraphBuilder:
-    """Adds one paper's extraction (already corpus-typed) to the graph."""
+    """Adds one paper's extraction (already corpus-typed) to the graph.
+
+    An entity's canonical form depends only on its name, type and aliases once the resolver has the
+    corpus: the nodes and VARIANT_OF edge of one such entity are added once (adding them again would
+    change nothing), as is each repository or website node.
+    """
 
     def __init__(self, graph: KnowledgeGraph, resolver: Resolver) -> None:
         self.graph = graph
         self.resolver = resolver
+        self._entities: dict[tuple[str, EntityType, tuple[str, ...]], str] = {}
+        self._urls: set[tuple[str, str, str]] = set()
+
+    def _entity(self, e: ExtractedEntity) -> str:
+        """The node id of ``e``'s canonical entity, adding it (and its family) at the first sight."""
+        memo = (e.name, e.type, e.aliases)
+        nid = self._entities.get(memo)
+        if nid is None:
+            c = self.resolver.canonical(e)
+            nid = self._entities[memo] = self._entity_node(c)
+            fam = self.resolver.family(c)
+            if fam is not None:
+                fid = self._entity_node(fam)
+                self.graph.add_edge(Edge(nid, fid, EdgeType.VARIANT_OF, dict(_VARIANT_EVIDENCE)))
+        return nid
 
     def _entity_node(self, c: Canonical) -> str:
         props: dict[str, Any] = {"name": c.name, "aliases": list(c.aliases)}
@@ -347,8 +370,8 @@ class GraphBuilder:
                 d = by_name.get(dname)
                 if d is None or d.type is not EntityType.DATASET or e.type is not EntityType.MODEL:
                     continue  # the corpus retyped one of them
-                src = self.resolver.canonical(e).node_id
-                dst = self.resolver.canonical(d).node_id
+                src = self._entity(e)
+                dst = self._entity(d)
                 m = next(
                     (x for x in d.mentions if x.field.value == "abstract"),
                     d.mentions[0] if d.mentions else None,
@@ -361,27 +384,11 @@ class GraphBuilder:
         pnode = _paper_node(ext.paper, files, dates)
         self.graph.add_node(pnode)
         for e in ext.entities:
-            c = self.resolver.canonical(e)
-            nid = self._entity_node(c)
+            nid = self._entity(e)
             m = e.mentions[0] if e.mentions else None
             ev = _evidence(m, ext, e.confidence)
             ev["role"] = e.role.value
             self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e), ev))
-            fam = self.resolver.family(c)
-            if fam is not None:
-                fid = self._entity_node(fam)
-                self.graph.add_edge(
-                    Edge(
-                        nid,
-                        fid,
-                        EdgeType.VARIANT_OF,
-                        {
-                            "extractor": RESOLVER_NAME,
-                            "extractor_version": RESOLVER_VERSION,
-                            "confidence": 0.9,
-                        },
-                    )
-                )
         self._trained_on(ext)
         for u in ext.urls:
             code = u.kind is UrlKind.CODE
@@ -389,6 +396,8 @@ class GraphBuilder:
             nid = ("repo:" if code else "web:") + key
             kind = NodeKind.REPOSITORY if code else NodeKind.WEBSITE
             url = absolute_url(u.url)
-            self.graph.add_node(Node(nid, kind, {"name": url, "url": url, "url_kind": u.kind.value}))
+            if (nid, url, u.kind.value) not in self._urls:
+                self._urls.add((nid, url, u.kind.value))
+                self.graph.add_node(Node(nid, kind, {"name": url, "url": url, "url_kind": u.kind.value}))
             et = EdgeType.HAS_CODE if code else EdgeType.HAS_WEBSITE
             self.graph.add_edge(Edge(pnode.id, nid, et, _evidence(u.mention, ext, 0.99)))
