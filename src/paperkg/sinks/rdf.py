@@ -351,6 +351,7 @@ class RdfSink:
         self._p_object = t.iri(PKG.object)
         self._p_relation = t.iri(PKG.relation)
         self._ev_type = f"{self._a} {t.iri(PKG.Evidence)}"
+        self._extras: dict[Any, str] = {}
 
     # one subject with its "predicate object" pairs
     def _write(self, text: str) -> None:
@@ -408,8 +409,22 @@ class RdfSink:
             else:
                 extra[key] = value
         if extra:
+            po.append(self._extra_pair(extra))
+
+    def _extra_pair(self, extra: dict[str, Any]) -> str:
+        """The ``pkg:extra`` pair of ``extra``; the same few (an edge's ``{"role": "used"}``) come
+        again and again: their text is kept (json.dumps with options costs ~10 us a call)."""
+        try:
+            key: Any = tuple((k, type(v), tuple(v) if type(v) is list else v) for k, v in extra.items())
+            pair = self._extras.get(key)
+        except TypeError:  # a value that cannot be a key
+            key = pair = None
+        if pair is None:
             text = json.dumps(extra, sort_keys=True, ensure_ascii=False, default=str)
-            po.append(f"{self._p_extra} {string(text)}")
+            pair = f"{self._p_extra} {self._t.string(text)}"
+            if key is not None and len(self._extras) < 4096:
+                self._extras[key] = pair
+        return pair
 
     def node_pairs(self, node: Node) -> tuple[str, list[str]]:
         """A node's subject term and its "predicate object" pairs: types, ``pkg:id``, properties."""
