@@ -12,6 +12,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 
 from paperkg.extract import Extractor
+from paperkg.graph import gc_paused
 from paperkg.model import Paper, PaperExtraction
 
 _worker: Extractor | None = None
@@ -59,9 +60,14 @@ def extract_parallel(
     # whole existing graph in memory, which forked workers would each carry.
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
-    ) as pool:
+    # No cyclic collections while results come in (spaCy runs in the workers, not here): each
+    # would go over every extraction received so far.
+    with (
+        gc_paused(),
+        ProcessPoolExecutor(
+            max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
+        ) as pool,
+    ):
         pending: deque[Future[list[PaperExtraction]]] = deque()
         for batch in _batches(papers, batch_size):
             pending.append(pool.submit(_extract_batch, batch))

@@ -15,7 +15,7 @@ from typing import Any
 
 from paperkg.extract import Extractor
 from paperkg.extract.urls import absolute_url, normalize_url
-from paperkg.graph import KnowledgeGraph
+from paperkg.graph import KnowledgeGraph, gc_paused
 from paperkg.model import (
     Edge,
     EdgeType,
@@ -251,8 +251,9 @@ def extract_corpus(
     if summary.papers == 0 and base is None:
         why = summary.input_errors[0] if summary.input_errors else "the inputs yielded no paper"
         raise NoPapers(f"no papers to process ({why})" if summary.input_errors else why)
-    resolver.add(out)
-    out = [resolver.retype(x) for x in out]
+    with gc_paused():
+        resolver.add(out)
+        out = [resolver.retype(x) for x in out]
     return out, summary, index, resolver
 
 
@@ -271,8 +272,9 @@ def run(
     )
     graph = base if base is not None else KnowledgeGraph()
     builder = GraphBuilder(graph, resolver)
-    for ext in extractions:
-        builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
+    with gc_paused():
+        for ext in extractions:
+            builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
     if base is not None:
         index.update_sources(graph)
     summary.set_graph(graph)

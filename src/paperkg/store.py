@@ -17,7 +17,6 @@ old way, on the graph read from graph.json. Either way the files equal a full wr
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import marshal
 import os
@@ -39,6 +38,7 @@ from paperkg.graph import (
     Span,
     Splice,
     atomic_file,
+    gc_paused,
     splice_json,
 )
 from paperkg.model import Edge, EdgeType, Node, NodeKind, PaperExtraction
@@ -223,7 +223,7 @@ class State:
         try:
             with open(out / STATE, "rb") as f:
                 blob = f.read()  # marshal.load(f) reads the file in small pieces: 5x slower
-            with _no_gc():  # else a collection per batch of new objects, over all of spaCy's too
+            with gc_paused():
                 return cls._of_data(out, marshal.loads(blob))
         except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError):
             return None
@@ -246,17 +246,6 @@ class State:
             st.ttl_iri, st.nodes_ttl, st.edges_ttl = ttl[1], Spans.undump(ttl[2]), Spans.undump(ttl[3])
             st.ttl_blank = ttl[4]
         return st
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_state(out: Path) -> PartialGraph | None:
@@ -453,6 +442,18 @@ def write_full(
 ) -> None:
     """Write graph.json, graph.ttl (unless ``base_iri`` is None), extraction.jsonl (or add to it)
     and the state, all in full."""
+
+    with gc_paused():
+        _write_full(out, graph, extractions, base_iri, append_extractions)
+
+
+def _write_full(
+    out: Path,
+    graph: KnowledgeGraph,
+    extractions: list[PaperExtraction],
+    base_iri: str | None,
+    append_extractions: bool,
+) -> None:
     from paperkg.sinks.base import write_graph
     from paperkg.sinks.rdf import RdfSink
 
@@ -550,9 +551,10 @@ def write_update(
     """Write what an update on ``graph`` changed into ``out``; returns a reader of the whole graph
     (for the sinks that need it).
 
-    extraction.jsonl is appended to; graph.json is spliced; graph.ttl is appended to when only new
-    records came, else spliced too. Appends are cut back and spliced files left as they were if
-    anything fails before graph.json is renamed into place (the last step)."""
+    extraction.jsonl is appended to; graph.json is spliced; graph.ttl is changed in place (or
+    written in full, see :func:`_write_ttl_changes`). Appends are cut back, blanked blocks restored
+    and the spliced graph.json dropped if anything fails before it is renamed into place (the last
+    step)."""
     state = graph.state
     if graph.unsafe:  # cannot happen through the pipeline; the safe way, if it ever does
         full = _apply(KnowledgeGraph.load(out / GRAPH), graph)
