@@ -13,7 +13,7 @@ from itertools import chain, islice
 
 from paperkg.extract import Extractor
 from paperkg.graph import gc_paused
-from paperkg.model import Paper, PaperExtraction
+from paperkg.model import ExtractedEntity, ExtractedUrl, Paper, PaperExtraction
 
 _worker: Extractor | None = None
 
@@ -23,9 +23,18 @@ def _init(registry: str | None) -> None:
     _worker = Extractor(registry=registry)
 
 
-def _extract_batch(papers: list[Paper]) -> list[PaperExtraction]:
+# What a worker sends back for a paper: its extraction without the paper, which this process has
+# already (a third of the bytes to pickle and unpickle: the abstract and the record's metadata).
+Found = tuple[tuple[ExtractedEntity, ...], tuple[ExtractedUrl, ...], str, str]
+
+
+def _extract_batch(papers: list[Paper]) -> list[Found]:
     assert _worker is not None, "worker not initialized"
-    return list(_worker.pipe(papers))
+    return [(x.entities, x.urls, x.extractor, x.extractor_version) for x in _worker.pipe(papers)]
+
+
+def _joined(batch: list[Paper], found: Future[list[Found]]) -> Iterator[PaperExtraction]:
+    return (PaperExtraction(p, *f) for p, f in zip(batch, found.result(), strict=True))
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -68,10 +77,10 @@ def extract_parallel(
             max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
         ) as pool,
     ):
-        pending: deque[Future[list[PaperExtraction]]] = deque()
+        pending: deque[tuple[list[Paper], Future[list[Found]]]] = deque()
         for batch in _batches(papers, batch_size):
-            pending.append(pool.submit(_extract_batch, batch))
+            pending.append((batch, pool.submit(_extract_batch, batch)))
             while len(pending) >= 2 * jobs:
-                yield from pending.popleft().result()
+                yield from _joined(*pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from _joined(*pending.popleft())
