@@ -399,7 +399,7 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     n = len(T)
     i = 0
     # A plain lower-case or capitalized word, or punctuation, is never a name by its shape.
-    for x in [x for x, plain in enumerate(a.plain) if not plain]:
+    for x in _positions(a.plain, False):
         if x < i:
             continue
         i = x
@@ -445,8 +445,8 @@ def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
     pairs: list[tuple[Span, Span]] = []
     a = arrays(doc)
     texts = a.text
-    for i, t in enumerate(texts):
-        if t != "(" or i + 2 >= len(texts) or texts[i + 2] != ")" or i == 0:
+    for i in _positions(texts, "("):
+        if i + 2 >= len(texts) or texts[i + 2] != ")" or i == 0:
             continue
         acr = texts[i + 1]
         if not (2 <= len(acr) <= 15) or not re.search(r"[A-Z].*[A-Z]|[A-Z].*\d", acr):
@@ -635,10 +635,13 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     up to the end of the clause, and after "called/named/dubbed"."""
     verbs = lex.word_set("intro_verbs")
     naming = lex.word_set("naming_words")
+    triggers = verbs | naming if verbs and naming else verbs or naming
     a = arrays(doc)
     lower = a.lower
     out: list[tuple[int, int]] = []
-    for i in [i for i, low in enumerate(lower) if low in verbs or low in naming]:
+    if triggers.isdisjoint(lower):
+        return out
+    for i in [i for i, low in enumerate(lower) if low in triggers]:
         low = lower[i]
         sent_start, sent_end = a.sentence(i)
         k = i - sent_start
@@ -858,16 +861,14 @@ def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
 _LIST_SEPARATORS = frozenset(("and", "or", ","))
 
 
-def _positions(items: list[str], value: str) -> list[int]:
-    """Every index of ``value`` in ``items`` (list.index scans in C)."""
+def _positions(items: list[Any], value: object) -> list[int]:
+    """Every index of ``value`` in ``items`` (list.count and list.index scan in C)."""
     out: list[int] = []
     k = -1
-    try:
-        while True:
-            k = items.index(value, k + 1)
-            out.append(k)
-    except ValueError:
-        return out
+    for _ in range(items.count(value)):
+        k = items.index(value, k + 1)
+        out.append(k)
+    return out
 
 
 _CONJUNCTIONS = ("and", "or")
@@ -900,7 +901,39 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     seps = sorted(k for w in _LIST_SEPARATORS for k in _positions(lower, w))
     # Tries from neighbouring tokens run into the same items: each item is read once.
     steps: dict[int, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
     chunks: dict[int, tuple[int, int]] = {}
+
+    def step(j: int) -> tuple[int, int]:
+        found = steps.get(j)
+        if found is None:
+            found = steps[j] = _list_step(lower, punct, j)
+        return found
+
+    def item_count(j: int) -> int:
+        """How many items the list starting at ``j`` has."""
+        path: list[int] = []
+        while True:
+            if j in counts:
+                total = counts[j]
+                break
+            if j >= n:
+                total = 0
+                break
+            k, after = step(j)
+            if k == j:
+                total = counts[j] = 0
+                break
+            path.append(j)
+            if after < 0:
+                total = 0
+                break
+            j = after
+        for p in reversed(path):
+            total += 1
+            counts[p] = total
+        return total
+
     while i < n:
         # A list needs a comma or a conjunction within its first item's reach.
         k = bisect_left(seps, i)
@@ -908,22 +941,19 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
         if next_sep - i >= 5:
             i = max(i + 1, next_sep - 4)
             continue
+        if item_count(i) < 2:
+            i += 1
+            continue
         raw: list[tuple[int, int]] = []
         j = i
         while j < n:
-            step = steps.get(j)
-            if step is None:
-                step = steps[j] = _list_step(lower, punct, j)
-            k, after = step
+            k, after = step(j)
             if k == j:
                 break
             raw.append((j, k))
             if after < 0:
                 break
             j = after
-        if len(raw) < 2:
-            i += 1
-            continue
         # Name chunks only for lists that may be kept (most tries have one item).
         items = [_name_chunk(a, *raw[0], True)]
         for s0, e0 in raw[1:]:
@@ -981,11 +1011,13 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
     """Capitalized words right before a dataset or benchmark noun: "the Taskonomy dataset",
     "the NPS Chat Corpus", "SCATE corpus"."""
     a = arrays(doc)
-    heads = lex.cues[EntityType.BENCHMARK] | lex.cues[EntityType.DATASET]
+    heads = _data_heads(lex)
     out: list[Cand] = []
-    for i in range(1, len(a.lower)):
+    if heads.isdisjoint(a.lower):
+        return out
+    for i in [i for i, w in enumerate(a.lower) if w in heads]:
         w = a.lower[i]
-        if w not in heads or (w.endswith("s") and not w.endswith("ss")):
+        if i == 0 or (w.endswith("s") and not w.endswith("ss")):
             continue
         ty = _cue_of(w, lex, (EntityType.BENCHMARK, EntityType.DATASET))
         j = i
@@ -993,12 +1025,20 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
             j -= 1
         if j == i or a.is_sent_start(j):
             continue
-        span = doc[j:i]
-        if lex.is_generic(span.text) or any(lex.is_generic(t) for t in a.text[j:i]):
+        text = a.span_text(j, i)
+        if lex.is_generic(text) or any(lex.is_generic(t) for t in a.text[j:i]):
             continue
         if i - j >= 2 or a.lower[j - 1] in _CUE_LEAD:
-            out.append(Cand(j, i, span.text, "cue", ty, 2, confidence=0.6))
+            out.append(Cand(j, i, text, "cue", ty, 2, confidence=0.6))
     return out
+
+
+def _data_heads(lex: Lexicon) -> frozenset[str]:
+    """The benchmark and dataset cue nouns."""
+    heads = lex.memo.get(("data_heads", ""))
+    if heads is None:
+        heads = lex.memo[("data_heads", "")] = lex.cues[EntityType.BENCHMARK] | lex.cues[EntityType.DATASET]
+    return heads  # type: ignore[no-any-return]
 
 
 _MENTION_HEADS_2 = {
