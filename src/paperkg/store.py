@@ -20,6 +20,7 @@ import contextlib
 import json
 import marshal
 import os
+import signal
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -44,6 +45,7 @@ from paperkg.graph import (
 from paperkg.model import Edge, EdgeType, Node, NodeKind, PaperExtraction
 from paperkg.readers.base import title_key
 from paperkg.resolve import Resolver, entity_key
+from paperkg.sinks.base import SinkError
 
 if TYPE_CHECKING:
     from paperkg.pipeline import PaperIndex
@@ -54,6 +56,7 @@ STATE_FORMAT = ("paperkg-state", 3)
 GRAPH, TTL, EXTRACTION = "graph.json", "graph.ttl", "extraction.jsonl"
 
 Stamp = tuple[int, int]
+TtlSpans = tuple[dict[str, Span], dict[EdgeKey, Span]]
 KINDS = [k.value for k in NodeKind]  # a node's kind in the state: its index here
 ENTITY_KINDS = {k.value for k in NodeKind if k.is_entity}
 
@@ -130,13 +133,13 @@ class State:
         self.edge_row = {key: i for i, key in enumerate(self.edge_keys)}
 
     @classmethod
-    def of(cls, graph: KnowledgeGraph, layout: Layout, ttl: RdfSink | None) -> State:
-        """The state of ``graph`` as just saved with ``layout`` (and written by ``ttl``)."""
-        st = cls(ends=dict(layout.ends), ttl_iri=ttl.base_iri if ttl is not None else None)
+    def of(cls, graph: KnowledgeGraph, layout: Layout) -> State:
+        """The state of ``graph`` as just saved with ``layout`` (graph.ttl: see :meth:`take_ttl`)."""
+        st = cls(ends=dict(layout.ends))
         for nid, attrs in graph.g.nodes(data=True):
-            st._add_node(nid, attrs, layout.nodes[nid], ttl.spans[0][nid] if ttl is not None else None)
+            st._add_node(nid, attrs, layout.nodes[nid], None)
         for key, span in layout.edges.items():
-            st._add_edge(key, span, ttl.spans[1][key] if ttl is not None else None)
+            st._add_edge(key, span, None)
         st.node_counts, st.edge_counts = graph.counts()
         return st
 
@@ -186,13 +189,13 @@ class State:
         self.node_counts.update(graph.g.nodes[n]["kind"] for n in graph.new_nodes)
         self.edge_counts.update(k[2] for k in graph.new_edges)
 
-    def take_ttl(self, sink: RdfSink) -> None:
-        """graph.ttl was written in full by ``sink``."""
-        self.ttl_iri, self.nodes_ttl, self.edges_ttl, self.ttl_blank = sink.base_iri, Spans(), Spans(), 0
+    def take_ttl(self, base_iri: str, spans: TtlSpans) -> None:
+        """graph.ttl was written in full, with ``base_iri``; its blocks lie at ``spans``."""
+        self.ttl_iri, self.nodes_ttl, self.edges_ttl, self.ttl_blank = base_iri, Spans(), Spans(), 0
         for row, nid in enumerate(self.ids):
-            self.nodes_ttl.set(row, sink.spans[0][nid])
+            self.nodes_ttl.set(row, spans[0][nid])
         for row, key in enumerate(self.edge_keys):
-            self.edges_ttl.set(row, sink.spans[1][key])
+            self.edges_ttl.set(row, spans[1][key])
 
     def save(self, out: Path) -> None:
         """Write the state of ``out`` (after graph.json and graph.ttl); without it, nothing breaks."""
@@ -454,22 +457,88 @@ def _write_full(
     base_iri: str | None,
     append_extractions: bool,
 ) -> None:
+    remove_quietly(out / STATE)
+    ttl = _TtlWriter(out, graph, base_iri) if base_iri is not None and hasattr(os, "fork") else None
+    try:
+        if append_extractions:
+            with _appending([out / EXTRACTION]):
+                _append_lines(out / EXTRACTION, _extraction_lines(extractions))
+        else:
+            with atomic_file(out / EXTRACTION, "w") as f:
+                f.writelines(_extraction_lines(extractions))
+        state = State.of(graph, graph.save(out / GRAPH))
+        if ttl is not None:
+            state.take_ttl(str(base_iri), ttl.finish())
+        elif base_iri is not None:
+            state.take_ttl(base_iri, _write_ttl(out / TTL, graph, base_iri).spans)
+    except BaseException:
+        if ttl is not None:
+            ttl.abort()
+        raise
+    state.save(out)
+
+
+class _TtlWriter:
+    """graph.ttl written by a forked copy of this process while this one writes graph.json and
+    extraction.jsonl: the graph is built by then, the copy only reads it, and the second core is
+    otherwise idle. The copy writes ``.graph.ttl.next`` and, in a small file, where its blocks lie
+    (or why it failed); :meth:`finish` renames it into place, :meth:`abort` stops and removes it."""
+
+    def __init__(self, out: Path, graph: KnowledgeGraph, base_iri: str) -> None:
+        self.target, self.next = out / TTL, out / ".graph.ttl.next"
+        self.report = out / ".graph.ttl.report.tmp"
+        self.pid = os.fork()
+        if self.pid == 0:  # the copy: write, report, and leave without running anything else
+            code = 1
+            try:
+                result: tuple[str, Any] = ("ok", _write_ttl(self.next, graph, base_iri).spans)
+                code = 0
+            except KeyboardInterrupt:
+                result = ("interrupted", None)
+            except BaseException as exc:  # reported to the parent, which raises it
+                where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+                text = f"{where}{exc.strerror}" if isinstance(exc, OSError) and exc.strerror else str(exc)
+                result = ("error", text.splitlines()[0] if text else type(exc).__name__)
+            try:
+                self.report.write_bytes(marshal.dumps(result))
+            finally:
+                os._exit(code)
+
+    def finish(self) -> tuple[dict[str, Span], dict[EdgeKey, Span]]:
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        try:
+            kind, value = marshal.loads(self.report.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            kind, value = "error", f"{self.target}: the writer process ended with status {status}"
+        remove_quietly(self.report)
+        if kind == "interrupted":
+            raise KeyboardInterrupt
+        if kind != "ok":
+            raise SinkError(str(value))
+        try:
+            os.replace(self.next, self.target)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(self.target)) from None
+        return value  # type: ignore[no-any-return]
+
+    def abort(self) -> None:
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        for p in (self.next, self.next.with_name(f".{self.next.name}.tmp"), self.report):
+            remove_quietly(p)
+
+
+def _write_ttl(path: Path, graph: KnowledgeGraph, base_iri: str) -> RdfSink:
     from paperkg.sinks.base import write_graph
     from paperkg.sinks.rdf import RdfSink
 
-    remove_quietly(out / STATE)
-    if append_extractions:
-        with _appending([out / EXTRACTION]):
-            _append_lines(out / EXTRACTION, _extraction_lines(extractions))
-    else:
-        with atomic_file(out / EXTRACTION, "w") as f:
-            f.writelines(_extraction_lines(extractions))
-    layout = graph.save(out / GRAPH)
-    sink = None
-    if base_iri is not None:
-        sink = RdfSink(out / TTL, "ttl", base_iri, record=True)
-        write_graph(graph, sink)
-    State.of(graph, layout, sink).save(out)
+    sink = RdfSink(path, "ttl", base_iri, record=True)
+    write_graph(graph, sink)
+    return sink
 
 
 def _edge(key: EdgeKey, attrs: Mapping[str, Any]) -> Edge:
@@ -597,12 +666,7 @@ def write_update(
         return full
 
     if rdf_in_full and base_iri is not None:
-        from paperkg.sinks.base import write_graph
-        from paperkg.sinks.rdf import RdfSink
-
-        sink = RdfSink(out / TTL, "ttl", base_iri, record=True)
-        write_graph(whole(), sink)
-        state.take_ttl(sink)
+        state.take_ttl(base_iri, _write_ttl(out / TTL, whole(), base_iri).spans)
     state.save(out)
     return whole
 
