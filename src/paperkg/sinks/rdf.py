@@ -325,6 +325,7 @@ class RdfSink:
             raise SinkError(f"{self._target}: {self.fmt} cannot be added to")
         self.spans: tuple[dict[str, tuple[int, int]], dict[tuple[str, str, str], tuple[int, int]]] = ({}, {})
         self._pos = 0
+        self._buf: list[str] = []
         try:
             self._out: IO[bytes] = io.BytesIO() if self.memory else open(self._tmp, "wb")  # noqa: SIM115
         except OSError as exc:
@@ -355,9 +356,16 @@ class RdfSink:
 
     # one subject with its "predicate object" pairs
     def _write(self, text: str) -> None:
-        data = text.encode()
-        self._out.write(data)
-        self._pos += len(data)
+        # Blocks are gathered and encoded a few thousand at a time; an ASCII block's length in
+        # UTF-8 is its length.
+        self._buf.append(text)
+        self._pos += len(text) if text.isascii() else len(text.encode())
+        if len(self._buf) >= 4096:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._out.write("".join(self._buf).encode())
+        self._buf.clear()
 
     def _block(self, subject: str, po: list[str]) -> str:
         if self._t.turtle:
@@ -502,12 +510,14 @@ class RdfSink:
     def getvalue(self) -> bytes:
         """What a ``memory`` sink holds."""
         assert isinstance(self._out, io.BytesIO)
+        self._flush()
         return self._out.getvalue()
 
     def finalize(self) -> SinkReport:
         if self.memory:
             return SinkReport(self._written, self._edges, "memory")
         try:
+            self._flush()
             self._out.close()
             if self.fmt in ("jsonld", "xml"):
                 nt = self._tmp.with_name(self._tmp.name + ".nt")
