@@ -200,8 +200,9 @@ def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None
     write_full(full, ref, [], IRI)
     assert graph_of(up) == graph_of(full)
     assert triples(up) == triples(full)
-    # new records only: graph.ttl is appended to; else its changed blocks are replaced
+    # new records only: graph.ttl is appended to; else the changed blocks are blanked too
     assert (up / "graph.ttl").read_bytes().startswith(ttl_before) is not changes
+    assert (b"      \n" in (up / "graph.ttl").read_bytes()) is changes  # the old blocks, blanked
     assert len(graph.old_nodes) == (3 if changes else 0) and len(graph.old_edges) == int(changes)
     # the state left says where every record lies in graph.json and graph.ttl
     again = load_state(up)
@@ -223,3 +224,22 @@ def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None
             assert ttl[a:b].decode().startswith(f"{s} pkg:") and f"pkg:object {t} ;" in ttl[a:b].decode()
     assert again.counts() == ref.counts()
     assert again.node("model:m").props == ref.node("model:m").props
+
+
+def test_graph_ttl_is_written_anew_when_blanked_runs_grow(tmp_path: Path) -> None:
+    up, full = tmp_path / "up", tmp_path / "full"
+    up.mkdir()
+    full.mkdir()
+    write_full(up, base_graph(), [], IRI)
+    graph = load_state(up)
+    assert graph is not None
+    graph.state.ttl_blank = (up / "graph.ttl").stat().st_size // 4 + 1  # as after many updates
+    grow(graph, True)
+    write_update(up, graph, [], IRI)
+    ref = base_graph()
+    grow(ref, True)
+    write_full(full, ref, [], IRI)
+    assert triples(up) == triples(full)
+    assert b"      \n" not in (up / "graph.ttl").read_bytes()  # no blanked block left
+    again = load_state(up)
+    assert again is not None and again.state.ttl_blank == 0 and again.state.ttl_iri == IRI
