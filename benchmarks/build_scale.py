@@ -165,7 +165,8 @@ def measure(
         "jobs": jobs if jobs and has_jobs else None,
         "update_supported": has_update,
         "rss_method": "peak_rss_mib: os.wait4 ru_maxrss of the child (with --jobs: the largest single "
-        "process); peak_tree_rss_mib_sampled: psutil, the child and its workers summed, every 0.25 s",
+        "process); peak_tree_rss_mib_sampled: psutil, the child and its workers summed, every 0.25 s "
+        "(pages a forked writer shares with the child count twice)",
         "runs": [],
     }
     if jobs and not has_jobs:
