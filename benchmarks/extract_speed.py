@@ -8,7 +8,9 @@ only) and ``paperkg.extract.Extractor().pipe(papers)`` (the whole extractor: tok
 registry matcher, rules, URL finder, assembly) over the same papers. Model loading and a
 warm-up pass over ``--warmup`` other abstracts are not timed. Prints one JSON object:
 ``{abstracts, tokenizer_per_s, extractor_per_s, ratio, ...}`` where ``ratio`` is
-tokenizer_per_s / extractor_per_s (how many times slower than bare tokenization).
+extractor_per_s / tokenizer_per_s (the goal is 0.4: the extractor at 40% of the bare tokenizer's
+rate) and ``goal_per_s`` the goal of 1,000 abstracts/s; ``--repeats N`` keeps the best of N timed
+runs of each, which matters on a machine whose speed varies from run to run.
 """
 
 from __future__ import annotations
@@ -113,7 +115,10 @@ def measure(n: int = 5000, seed: int = 1, warmup: int = 200, repeats: int = 1) -
         "extractor_s": round(ext_s, 3),
         "tokenizer_per_s": round(tok_rate, 1),
         "extractor_per_s": round(ext_rate, 1),
-        "ratio": round(tok_rate / ext_rate, 2),
+        "ratio": round(ext_rate / tok_rate, 3),
+        "goal_per_s": 1000,
+        "goal_ratio": 0.4,
+        "goals_met": ext_rate >= 1000 and ext_rate / tok_rate >= 0.4,
         "model_load_s": round(load_s, 3),
         "warmup_abstracts": warmup,
         "repeats": max(1, repeats),

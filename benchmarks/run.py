@@ -50,11 +50,17 @@ def _jobs() -> list[str]:
 
 
 BENCHES: tuple[Bench, ...] = (
-    Bench("extract_speed", "extract_speed.py", ["--n", "2000"], ["--n", "300", "--warmup", "50"], 900),
+    Bench(
+        "extract_speed",
+        "extract_speed.py",
+        ["--n", "3000", "--repeats", "3"],
+        ["--n", "300", "--warmup", "50"],
+        900,
+    ),
     Bench(
         "build_scale",
         "build_scale.py",
-        ["--sizes", "2000", "10000", "--update", "1000", *_jobs()],
+        ["--sizes", "10000", "100000", "--update", "1000", *_jobs()],
         ["--sizes", "300", "1000", "--update", "100", *_jobs()],
         3600,
     ),
@@ -311,6 +317,109 @@ def headline(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def _with_size(args: list[str], size: str) -> list[str]:
+    """build_scale arguments with one more ``--sizes`` value."""
+    k = args.index("--sizes") + 1
+    while k < len(args) and not args[k].startswith("--"):
+        k += 1
+    return [*args[:k], size, *args[k:]]
+
+
+def _goal(
+    goal: str, value: Any, target: Any, met: bool | None, baseline: str = "", base: Any = None
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"goal": goal, "value": value, "target": target, "met": met}
+    if baseline:
+        row["baseline"] = baseline
+        row["baseline_value"] = base
+    return row
+
+
+def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scale goals of this project, each with its measured value (``met`` is None when the
+    benchmark did not run at that size)."""
+    out: list[dict[str, Any]] = []
+    ex = _get(results, "extract_speed", "result")
+    if ex:
+        tok = ex["tokenizer_per_s"]
+        out.append(
+            _goal(
+                "extraction, abstracts/s on one core",
+                ex["extractor_per_s"],
+                1000,
+                ex["extractor_per_s"] >= 1000,
+                "bare spaCy tokenizer, abstracts/s",
+                tok,
+            )
+        )
+        ratio = round(ex["extractor_per_s"] / tok, 3)
+        out.append(
+            _goal(
+                "extraction rate / bare tokenizer rate",
+                ratio,
+                0.4,
+                ratio >= 0.4,
+                "bare spaCy tokenizer, abstracts/s",
+                tok,
+            )
+        )
+    bs = _get(results, "build_scale", "result") or {}
+    runs = {r["papers"]: r for r in bs.get("runs", []) if r.get("exit_code") == 0}
+    for n, limit_s, limit_mib in ((100_000, 180, 2048), (1_000_000, 1800, 8192)):
+        r = runs.get(n)
+        first = min(runs) if runs else None
+        base = (
+            ("build of the smallest size, s", runs[first]["wall_s"]) if first and first != n else ("", None)
+        )
+        out.append(
+            _goal(
+                f"build {n:,} abstracts (--jobs {bs.get('jobs') or 1}), wall s",
+                r and r["wall_s"],
+                limit_s,
+                r and r["wall_s"] <= limit_s,
+                *base,
+            )
+        )
+        out.append(
+            _goal(
+                f"build {n:,} abstracts, peak RSS MiB",
+                r and r["peak_rss_mib"],
+                limit_mib,
+                r and r["peak_rss_mib"] is not None and r["peak_rss_mib"] <= limit_mib,
+            )
+        )
+    j1 = bs.get("jobs1_baseline")
+    if j1 and j1.get("exit_code") == 0 and runs.get(j1["papers"]):
+        speedup = round(j1["wall_s"] / runs[j1["papers"]]["wall_s"], 2)
+        out.append(
+            _goal(
+                f"--jobs {bs.get('jobs')} speed-up, {j1['papers']:,} abstracts",
+                speedup,
+                "near-linear (1.8 or more on 2 cores)",
+                speedup >= 1.8,
+                "--jobs 1, s",
+                j1["wall_s"],
+            )
+        )
+    upd = bs.get("update") or {}
+    if "fraction_of_full_build" in upd:
+        out.append(
+            _goal(
+                f"update with {upd['new_papers']:,} new abstracts on {upd['base_papers']:,}, "
+                "fraction of the full build",
+                upd["fraction_of_full_build"],
+                0.1,
+                upd["fraction_of_full_build"] < 0.1,
+                "full build, s",
+                upd["full_build_s"],
+            )
+        )
+    for row in out:
+        if row["met"] is None or row["value"] is None:
+            row["met"] = None
+    return out
+
+
 def _git_commit() -> str | None:
     if not shutil.which("git"):
         return None
@@ -330,6 +439,11 @@ def main(argv: list[str] | None = None) -> int:
         "--skip", action="append", choices=NAMES, metavar="NAME", default=[], help="leave one out"
     )
     ap.add_argument("--no-neo4j-start", action="store_true", help="do not start scripts/neo4j-local")
+    ap.add_argument(
+        "--million",
+        action="store_true",
+        help="build_scale also builds 1,000,000 abstracts (about half an hour more on 2 cores)",
+    )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="also write the JSON here")
     args = ap.parse_args(argv)
 
@@ -348,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
                 results[bench.name] = run_bench(bench, args.quick, {**env, "NEO4J_URI": neo.uri})
                 results[bench.name]["neo4j"] = neo.note
             continue
+        if bench.name == "build_scale" and args.million and not args.quick:
+            bench = Bench(bench.name, bench.script, _with_size(bench.args, "1000000"), [], 3 * 3600)
         results[bench.name] = run_bench(bench, args.quick, env)
 
     ran = {n: r for n, r in results.items() if "skipped" not in r}
@@ -369,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
         "failed": failed,
         "nonzero_exit_with_figures": nonzero,
         "headline": headline(results),
+        "goals": goals(results),
         "benchmarks": results,
     }
     text = json.dumps(doc, indent=2)

@@ -95,3 +95,42 @@ def test_extract_speed_returns_positive_figures() -> None:
     assert r["abstracts"] == 50
     assert r["tokenizer_per_s"] > 0 and r["extractor_per_s"] > 0 and r["ratio"] > 0
     assert r["tokens"] > 50 * 100 and r["entities_and_urls"] > 0
+
+
+def test_goals_report_every_scale_goal_with_its_verdict() -> None:
+    run = _load("run")
+    results = {
+        "extract_speed": {"result": {"extractor_per_s": 800.0, "tokenizer_per_s": 4000.0}},
+        "build_scale": {
+            "result": {
+                "jobs": 2,
+                "runs": [
+                    {"papers": 10_000, "wall_s": 16.0, "peak_rss_mib": 300.0, "exit_code": 0},
+                    {"papers": 100_000, "wall_s": 150.0, "peak_rss_mib": 1700.0, "exit_code": 0},
+                ],
+                "jobs1_baseline": {"papers": 10_000, "wall_s": 30.0, "exit_code": 0},
+                "update": {
+                    "new_papers": 1000,
+                    "base_papers": 100_000,
+                    "fraction_of_full_build": 0.04,
+                    "full_build_s": 150.0,
+                },
+            }
+        },
+    }
+    rows = {r["goal"]: r for r in run.goals(results)}
+    assert rows["extraction, abstracts/s on one core"]["met"] is False
+    assert rows["extraction rate / bare tokenizer rate"]["value"] == 0.2
+    assert rows["build 100,000 abstracts (--jobs 2), wall s"]["met"] is True
+    assert rows["build 100,000 abstracts, peak RSS MiB"]["met"] is True
+    assert rows["build 1,000,000 abstracts (--jobs 2), wall s"]["met"] is None  # not run
+    assert rows["--jobs 2 speed-up, 10,000 abstracts"]["value"] == 1.88
+    assert rows["update with 1,000 new abstracts on 100,000, fraction of the full build"]["met"] is True
+    assert run._with_size(["--sizes", "1", "2", "--update", "3"], "9") == [
+        "--sizes",
+        "1",
+        "2",
+        "9",
+        "--update",
+        "3",
+    ]
