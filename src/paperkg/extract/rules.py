@@ -942,7 +942,12 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
             i = max(i + 1, next_sep - 4)
             continue
         if item_count(i) < 2:
-            i += 1
+            k, _ = step(i)
+            if k > i and (k == n or punct[k] or lower[k] in _CONJUNCTIONS):
+                # Every start before this stop ends its first item there too, and fails the same way.
+                i = k
+            else:
+                i += 1
             continue
         raw: list[tuple[int, int]] = []
         j = i
