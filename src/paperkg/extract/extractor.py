@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc
 
@@ -35,19 +35,32 @@ TYPE_ORDER = (EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK)
 _ALLCAPS_WORD = re.compile(r"^[A-Z]{2,}$")
 
 
-@dataclass
 class _Acc:
-    """Evidence gathered for one entity of one paper."""
+    """Evidence gathered for one entity of one paper (a plain slotted class: one is made per
+    name per paper, and dataclass default factories cost more than the rest of its work)."""
 
-    name: str
-    mentions: list[Mention] = field(default_factory=list)
-    votes: dict[EntityType, int] = field(default_factory=dict)
-    introduced: bool = False
-    aliases: list[str] = field(default_factory=list)
-    confidence: float = 0.0
-    from_title: bool = False
-    sources: set[str] = field(default_factory=set)
-    listed: bool = False
+    __slots__ = (
+        "aliases",
+        "confidence",
+        "from_title",
+        "introduced",
+        "listed",
+        "mentions",
+        "name",
+        "sources",
+        "votes",
+    )
+
+    def __init__(self, name: str, sources: set[str] | None = None) -> None:
+        self.name = name
+        self.mentions: list[Mention] = []
+        self.votes: dict[EntityType, int] = {}
+        self.introduced = False
+        self.aliases: list[str] = []
+        self.confidence = 0.0
+        self.from_title = False
+        self.sources: set[str] = sources if sources is not None else set()
+        self.listed = False
 
     def strength(self) -> int:
         return max(self.votes.values(), default=0)

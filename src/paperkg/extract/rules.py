@@ -678,45 +678,40 @@ def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> li
     """A capitalized run right after "we propose/introduce" or "called": "We propose Perceptual
     Fusion, …", "we present Arcana, a …", "we propose Muffin framework"."""
     out: list[Cand] = []
+    a = arrays(doc)
+    T, L = a.text, a.lower
     for s, e in ranges:
         k = s
-        if k < e and doc[k].text in (",", ":"):
+        if k < e and T[k] in (",", ":"):
             k += 1
         j = k
-        while (
-            j < e
-            and j - k < 4
-            and ((doc[j].text[:1].isupper() and doc[j].is_alpha) or (j > k and doc[j].text in ("-",)))
-        ):
+        while j < e and j - k < 4 and ((T[j][:1].isupper() and T[j].isalpha()) or (j > k and T[j] == "-")):
             j += 1
         if j == k:
             continue
-        span = doc[k:j]
-        if (
-            lex.is_generic(span.text)
-            or any(lex.is_generic(t.text) for t in span)
-            or arrays(doc).is_sent_start(k)
-        ):
+        text = a.span_text(k, j)
+        if lex.is_generic(text) or any(lex.is_generic(t) for t in T[k:j]) or a.is_sent_start(k):
             continue
-        if j < len(doc) and (
-            doc[j].text in (",", "(", ":", ".", ";")
-            or doc[j].lower_ in lex.cues[EntityType.MODEL]
-            or doc[j].lower_ in lex.cues[EntityType.DATASET]
-            or doc[j].lower_ in lex.cues[EntityType.BENCHMARK]
-            or doc[j].lower_ in ("to", "that", "which", "for", "as", "with", "and")
+        if j < len(T) and (
+            T[j] in (",", "(", ":", ".", ";")
+            or L[j] in lex.cues[EntityType.MODEL]
+            or L[j] in lex.cues[EntityType.DATASET]
+            or L[j] in lex.cues[EntityType.BENCHMARK]
+            or L[j] in ("to", "that", "which", "for", "as", "with", "and")
         ):
-            out.append(Cand(k, j, span.text, "intro", introduced=True, confidence=0.75))
+            out.append(Cand(k, j, text, "intro", introduced=True, confidence=0.75))
     return out
 
 
 def appositive_intro(doc: Doc, c: Cand, lex: Lexicon) -> bool:
     """ "X, a new benchmark for …" / "X is a novel dataset" / "X: a …" at the start of a sentence."""
-    adj = lex.word_set("intro_appositive_adjectives")
-    if c.start - arrays(doc).sentence(c.start)[0] > 2:
+    a = arrays(doc)
+    if c.start - a.sentence(c.start)[0] > 2:
         return False
     j = c.end
-    if j < len(doc) and doc[j].text in (",", ":", "(", "is", "-", "–"):
-        window = [x.lower_ for x in doc[j + 1 : j + 4]]
+    if j < len(a.text) and a.text[j] in (",", ":", "(", "is", "-", "–"):
+        window = a.lower[j + 1 : j + 4]
+        adj = lex.word_set("intro_appositive_adjectives")
         if window and window[0] in ("a", "an", "the") and any(w in adj for w in window[1:]):
             return True
     return False
@@ -745,12 +740,13 @@ def spelled_out(doc: Doc, acronym: str, start: int) -> int:
     """If the words from ``start`` spell ``acronym`` by their capitals ("COntrastive Streamlined
     MultimOdal Model" for COSMO), the index after them; else ``start``."""
     letters = [c for c in acronym.upper() if c.isalnum()]
+    a = arrays(doc)
     i = start
     k = 0
-    while i < len(doc) and k < len(letters):
-        caps = [ch for ch in doc[i].text if ch.isupper() or ch.isdigit()]
+    while i < len(a.text) and k < len(letters):
+        caps = [ch for ch in a.text[i] if ch.isupper() or ch.isdigit()]
         if not caps or caps[0] != letters[k]:
-            if doc[i].is_lower and len(doc[i]) <= 4:  # "for", "of", "and" inside a long form
+            if a.is_lower[i] and len(a.text[i]) <= 4:  # "for", "of", "and" inside a long form
                 i += 1
                 continue
             break
@@ -797,26 +793,22 @@ def title_cue_types(doc: Doc, sep_end: int, lex: Lexicon) -> list[EntityType | N
     "…: A Large Vision-Language Model and A Comprehensive Multimodal Dataset" -> [model, dataset].
     A description that starts with a verb ("Evaluating …", "Towards …") gives none."""
     out: list[EntityType | None] = []
-    words = doc[sep_end : sep_end + 16]
-    if (
-        not len(words)
-        or words[0].lower_.endswith("ing")
-        or words[0].lower_ in ("towards", "toward", "when", "how")
-    ):
+    a = arrays(doc)
+    lowers = a.lower[sep_end : sep_end + 16]
+    if not lowers or lowers[0].endswith("ing") or lowers[0] in ("towards", "toward", "when", "how"):
         return out
     last: EntityType | None = None
-    for t in words:
-        w = t.lower_
+    for text, w in zip(a.text[sep_end : sep_end + 16], lowers, strict=True):
         if w in ("and", "&"):
             out.append(last)
             last = None
             continue
         if (
             w in ("for", "of", "with", "via", "to", "on", "in", "by", "from", "through", "that", "is")
-            or t.text == ":"
+            or text == ":"
         ):
             break
-        ty = _cue_of(t.text, lex)
+        ty = _cue_of(text, lex)
         if ty:
             last = ty
     out.append(last)
@@ -987,7 +979,7 @@ def list_candidates(doc: Doc, known: list[Cand], lex: Lexicon) -> list[Cand]:
         for s, e in items:
             if s in starts or e - s != 1:
                 continue
-            w = doc[s].text
+            w = arrays(doc).text[s]
             if is_capitalized_word(w) and not lex.is_generic(w) and not arrays(doc).is_sent_start(s):
                 out.append(Cand(s, e, w, "list", ty, 1 if ty else 0, confidence=0.55))
     return out
