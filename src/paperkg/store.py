@@ -8,10 +8,11 @@ of graph.json and graph.ttl when it was written; it is used only while both stil
 
 An update with a valid state then reads no graph.json (a paper it touches, one seen again in a new
 file, is read alone from its place), splices graph.json (new records appended to their lists,
-changed ones replaced, every other byte copied), appends the new triples to graph.ttl and the new
-records to extraction.jsonl. When a change cannot be expressed by adding triples (a value that was
-written changed), graph.ttl is rewritten in full; without a valid state the whole update is done the
-old way, on the graph read from graph.json. Either way the files equal a full write of the graph.
+changed ones replaced, every other byte copied), changes graph.ttl in place (the blocks of changed
+nodes and edges blanked with spaces, their new blocks and the new ones appended; a full rewrite when
+blanked bytes would pass a quarter of the file) and appends the new records to extraction.jsonl.
+Without a valid state the whole update is done the old way, on the graph read from graph.json.
+Either way the files equal a full write of the graph.
 """
 
 from __future__ import annotations
