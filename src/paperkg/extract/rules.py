@@ -1063,12 +1063,20 @@ _MENTION_HEADS = {
 
 def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
     """Where the mention of ``c`` starts when a language adjective is included ("English Penn Treebank")."""
-    langs = lex.patterns.get("language_adjectives", [])
-    campaigns = lex.patterns.get("dataset_name_prefixes", [])
+    langs = _pattern_set(lex, "language_adjectives")
+    campaigns = _pattern_set(lex, "dataset_name_prefixes")
     prev = arrays(doc).text[c.start - 1] if c.start > 0 else ""
     if prev in langs or (prev in campaigns and not c.text.startswith(prev)):
         return c.start - 1  # "English Penn Treebank", "NIST MT03"
     return c.start
+
+
+def _pattern_set(lex: Lexicon, key: str) -> frozenset[str]:
+    """A pattern list as a set, case kept (``Lexicon.word_set`` lower-cases)."""
+    found = lex.memo.get(("pattern_set", key))
+    if found is None:
+        found = lex.memo[("pattern_set", key)] = frozenset(lex.patterns.get(key, []))
+    return found  # type: ignore[no-any-return]
 
 
 def mention_end(doc: Doc, c: Cand) -> int:
