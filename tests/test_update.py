@@ -243,3 +243,43 @@ def test_graph_ttl_is_written_anew_when_blanked_runs_grow(tmp_path: Path) -> Non
     assert b"      \n" not in (up / "graph.ttl").read_bytes()  # no blanked block left
     again = load_state(up)
     assert again is not None and again.state.ttl_blank == 0 and again.state.ttl_iri == IRI
+
+
+def test_graph_ttl_is_written_here_when_the_forked_writer_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy that writes graph.ttl can be killed by the system (out of memory at a million
+    papers): the build then writes graph.ttl itself instead of failing."""
+    import signal
+
+    import paperkg.store as store
+
+    parent = os.getpid()
+    real = store._write_ttl
+
+    def killed_in_the_copy(path: Path, graph: KnowledgeGraph, base_iri: str) -> Any:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, graph, base_iri)
+
+    monkeypatch.setattr(store, "_write_ttl", killed_in_the_copy)
+    monkeypatch.setattr(store, "_room_for_a_copy", lambda: True)
+    out, ref = tmp_path / "out", tmp_path / "ref"
+    out.mkdir()
+    ref.mkdir()
+    write_full(out, base_graph(), [], IRI)
+    monkeypatch.setattr(store, "_write_ttl", real)
+    write_full(ref, base_graph(), [], IRI)
+    assert triples(out) == triples(ref)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in ref.iterdir())
+    state = load_state(out)
+    assert state is not None and state.state.ttl_iri == IRI
+
+
+def test_no_forked_writer_without_memory_for_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import paperkg.store as store
+
+    monkeypatch.setattr(store, "_room_for_a_copy", lambda: False)
+    monkeypatch.setattr(store, "_TtlWriter", None)  # would fail if it were used
+    write_full(tmp_path, base_graph(), [], IRI)
+    assert triples(tmp_path)

@@ -459,7 +459,8 @@ def _write_full(
     append_extractions: bool,
 ) -> None:
     remove_quietly(out / STATE)
-    ttl = _TtlWriter(out, graph, base_iri) if base_iri is not None and hasattr(os, "fork") else None
+    forked = base_iri is not None and hasattr(os, "fork") and _room_for_a_copy()
+    ttl = _TtlWriter(out, graph, base_iri) if forked and base_iri is not None else None
     try:
         if append_extractions:
             with _appending([out / EXTRACTION]):
@@ -468,9 +469,10 @@ def _write_full(
             with atomic_file(out / EXTRACTION, "w") as f:
                 f.writelines(_extraction_lines(extractions))
         state = State.of(graph, graph.save(out / GRAPH))
-        if ttl is not None:
-            state.take_ttl(str(base_iri), ttl.finish())
-        elif base_iri is not None:
+        spans = ttl.finish() if ttl is not None else None
+        if spans is not None:
+            state.take_ttl(str(base_iri), spans)
+        elif base_iri is not None:  # no copy, or the system killed it (out of memory): write it here
             state.take_ttl(base_iri, _write_ttl(out / TTL, graph, base_iri).spans)
     except BaseException:
         if ttl is not None:
@@ -505,12 +507,17 @@ class _TtlWriter:
             finally:
                 os._exit(code)
 
-    def finish(self) -> tuple[dict[str, Span], dict[EdgeKey, Span]]:
+    def finish(self) -> tuple[dict[str, Span], dict[EdgeKey, Span]] | None:
+        """Where the blocks lie, or None when the copy was killed by a signal before it reported
+        (the caller then writes graph.ttl itself)."""
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         try:
             kind, value = marshal.loads(self.report.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
+            if os.WIFSIGNALED(status) and os.WTERMSIG(status) != signal.SIGINT:
+                self.abort()
+                return None
             kind, value = "error", f"{self.target}: the writer process ended with status {status}"
         remove_quietly(self.report)
         if kind == "interrupted":
@@ -531,6 +538,18 @@ class _TtlWriter:
             self.pid = 0
         for p in (self.next, self.next.with_name(f".{self.next.name}.tmp"), self.report):
             remove_quietly(p)
+
+
+def _room_for_a_copy() -> bool:
+    """Is there memory for a forked copy of this process that ends up with a private copy of every
+    page (reading Python objects touches their reference counts)? Unknown counts as yes."""
+    try:
+        rss_pages = int(Path("/proc/self/statm").read_text().split()[1])
+        with open("/proc/meminfo", encoding="ascii") as f:
+            available_kib = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return True
+    return rss_pages * os.sysconf("SC_PAGE_SIZE") < available_kib * 1024
 
 
 def _write_ttl(path: Path, graph: KnowledgeGraph, base_iri: str) -> RdfSink:
