@@ -255,3 +255,23 @@ def test_update_adds_only_new_papers(runner: CliRunner, tmp_path: Path) -> None:
     r = runner.invoke(main, ["build", "--update", str(tmp_path / "nothing"), page])
     assert r.exit_code == 1 and "no graph to update" in one_line_error(r)
     assert runner.invoke(main, ["build", page]).exit_code == 2
+
+
+def test_console_script_exits_with_the_commands_code_and_flushed_output(tmp_path: Path) -> None:
+    """``entry`` (the console script) leaves with os._exit: output must still be flushed and the
+    exit code kept."""
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        cmd = [sys.executable, "-m", "paperkg.cli", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+
+    ok = run("--version")
+    assert ok.returncode == 0 and "paperkg" in ok.stdout
+    missing = run("build", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "out"))
+    assert missing.returncode == 1
+    assert missing.stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert "Traceback" not in missing.stderr
+    usage = run("build")
+    assert usage.returncode == 2
