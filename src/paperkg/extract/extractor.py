@@ -7,6 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import replace
+from itertools import compress
 
 from spacy.tokens import Doc
 
@@ -168,7 +169,7 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     norms = aa.key
     for key in title_keys:
         acc = accs[key]
-        for i in [i for i, k in enumerate(norms) if k == key]:
+        for i in rules.positions(norms, key):
             start, word = aa.idx[i], aa.text[i]
             if not any(m.field is Field.ABSTRACT and m.start == start for m in acc.mentions):
                 acc.mentions.append(
@@ -196,6 +197,8 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
     wanted = set(parts.values())
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)) if wanted else ():
         texts = rules.arrays(doc).text
+        if wanted.isdisjoint(texts):
+            continue
         for i in [i for i, text in enumerate(texts) if text in wanted]:
             t = doc[i]
             k = norm(t.text)
@@ -329,7 +332,7 @@ class _LowerWords:
             self.words = set()
             for d in self.docs:
                 a = rules.arrays(d)
-                self.words.update(w for w, low in zip(a.text, a.is_lower, strict=True) if low)
+                self.words.update(compress(a.text, a.is_lower))
         return word in self.words
 
 

@@ -399,7 +399,7 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     n = len(T)
     i = 0
     # A plain lower-case or capitalized word, or punctuation, is never a name by its shape.
-    for x in _positions(a.plain, False):
+    for x in positions(a.plain, False):
         if x < i:
             continue
         i = x
@@ -445,7 +445,7 @@ def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
     pairs: list[tuple[Span, Span]] = []
     a = arrays(doc)
     texts = a.text
-    for i in _positions(texts, "("):
+    for i in positions(texts, "("):
         if i + 2 >= len(texts) or texts[i + 2] != ")" or i == 0:
             continue
         acr = texts[i + 1]
@@ -853,7 +853,7 @@ def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
 _LIST_SEPARATORS = frozenset(("and", "or", ","))
 
 
-def _positions(items: list[Any], value: object) -> list[int]:
+def positions(items: list[Any], value: object) -> list[int]:
     """Every index of ``value`` in ``items`` (list.count and list.index scan in C)."""
     out: list[int] = []
     k = -1
@@ -890,7 +890,7 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     lists: list[list[tuple[int, int]]] = []
     i = 0
     n = len(lower)
-    seps = sorted(k for w in _LIST_SEPARATORS for k in _positions(lower, w))
+    seps = sorted(k for w in _LIST_SEPARATORS for k in positions(lower, w))
     # Tries from neighbouring tokens run into the same items: each item is read once.
     steps: dict[int, tuple[int, int]] = {}
     counts: dict[int, int] = {}
