@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -326,9 +327,16 @@ def _with_size(args: list[str], size: str) -> list[str]:
 
 
 def _goal(
-    goal: str, value: Any, target: Any, met: bool | None, baseline: str = "", base: Any = None
+    goal: str,
+    value: Any,
+    target: Any,
+    ok: Callable[[Any], bool],
+    baseline: str = "",
+    base: Any = None,
 ) -> dict[str, Any]:
-    row: dict[str, Any] = {"goal": goal, "value": value, "target": target, "met": met}
+    """One goal row; ``met`` is None when there is no value (the benchmark did not run that size)."""
+    row: dict[str, Any] = {"goal": goal, "value": value, "target": target}
+    row["met"] = None if value is None else ok(value)
     if baseline:
         row["baseline"] = baseline
         row["baseline_value"] = base
@@ -336,87 +344,39 @@ def _goal(
 
 
 def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The scale goals of this project, each with its measured value (``met`` is None when the
-    benchmark did not run at that size)."""
+    """The scale goals of this project, each with its measured value and whether it is met."""
     out: list[dict[str, Any]] = []
     ex = _get(results, "extract_speed", "result")
     if ex:
-        tok = ex["tokenizer_per_s"]
-        out.append(
-            _goal(
-                "extraction, abstracts/s on one core",
-                ex["extractor_per_s"],
-                1000,
-                ex["extractor_per_s"] >= 1000,
-                "bare spaCy tokenizer, abstracts/s",
-                tok,
-            )
-        )
-        ratio = round(ex["extractor_per_s"] / tok, 3)
-        out.append(
-            _goal(
-                "extraction rate / bare tokenizer rate",
-                ratio,
-                0.4,
-                ratio >= 0.4,
-                "bare spaCy tokenizer, abstracts/s",
-                tok,
-            )
-        )
+        tok = ("bare spaCy tokenizer, abstracts/s", ex["tokenizer_per_s"])
+        rate = ex["extractor_per_s"]
+        out.append(_goal("extraction, abstracts/s on one core", rate, 1000, lambda v: v >= 1000, *tok))
+        ratio = round(rate / ex["tokenizer_per_s"], 3)
+        out.append(_goal("extraction rate / bare tokenizer rate", ratio, 0.4, lambda v: v >= 0.4, *tok))
     bs = _get(results, "build_scale", "result") or {}
     runs = {r["papers"]: r for r in bs.get("runs", []) if r.get("exit_code") == 0}
+    smallest = runs[min(runs)] if runs else None
     for n, limit_s, limit_mib in ((100_000, 180, 2048), (1_000_000, 1800, 8192)):
-        r = runs.get(n)
-        first = min(runs) if runs else None
-        base = (
-            ("build of the smallest size, s", runs[first]["wall_s"]) if first and first != n else ("", None)
-        )
-        out.append(
-            _goal(
-                f"build {n:,} abstracts (--jobs {bs.get('jobs') or 1}), wall s",
-                r and r["wall_s"],
-                limit_s,
-                r and r["wall_s"] <= limit_s,
-                *base,
-            )
-        )
-        out.append(
-            _goal(
-                f"build {n:,} abstracts, peak RSS MiB",
-                r and r["peak_rss_mib"],
-                limit_mib,
-                r and r["peak_rss_mib"] is not None and r["peak_rss_mib"] <= limit_mib,
-            )
-        )
+        r = runs.get(n) or {}
+        base = ("build of the smallest size, s", smallest["wall_s"]) if smallest and smallest is not r else ()
+        wall = f"build {n:,} abstracts (--jobs {bs.get('jobs') or 1}), wall s"
+        out.append(_goal(wall, r.get("wall_s"), limit_s, lambda v, lim=limit_s: v <= lim, *base))
+        rss = f"build {n:,} abstracts, peak RSS MiB"
+        out.append(_goal(rss, r.get("peak_rss_mib"), limit_mib, lambda v, lim=limit_mib: v <= lim))
     j1 = bs.get("jobs1_baseline")
-    if j1 and j1.get("exit_code") == 0 and runs.get(j1["papers"]):
+    if j1 and j1.get("exit_code") == 0 and j1["papers"] in runs:
         speedup = round(j1["wall_s"] / runs[j1["papers"]]["wall_s"], 2)
-        out.append(
-            _goal(
-                f"--jobs {bs.get('jobs')} speed-up, {j1['papers']:,} abstracts",
-                speedup,
-                "near-linear (1.8 or more on 2 cores)",
-                speedup >= 1.8,
-                "--jobs 1, s",
-                j1["wall_s"],
-            )
-        )
+        name = f"--jobs {bs.get('jobs')} speed-up, {j1['papers']:,} abstracts"
+        target = "near-linear (1.8 or more on 2 cores)"
+        out.append(_goal(name, speedup, target, lambda v: v >= 1.8, "--jobs 1, s", j1["wall_s"]))
     upd = bs.get("update") or {}
     if "fraction_of_full_build" in upd:
-        out.append(
-            _goal(
-                f"update with {upd['new_papers']:,} new abstracts on {upd['base_papers']:,}, "
-                "fraction of the full build",
-                upd["fraction_of_full_build"],
-                0.1,
-                upd["fraction_of_full_build"] < 0.1,
-                "full build, s",
-                upd["full_build_s"],
-            )
+        name = (
+            f"update with {upd['new_papers']:,} new abstracts on {upd['base_papers']:,}, "
+            "fraction of the full build"
         )
-    for row in out:
-        if row["met"] is None or row["value"] is None:
-            row["met"] = None
+        frac = upd["fraction_of_full_build"]
+        out.append(_goal(name, frac, 0.1, lambda v: v < 0.1, "full build, s", upd["full_build_s"]))
     return out
 
 
