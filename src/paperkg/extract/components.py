@@ -83,7 +83,6 @@ def find_candidates(
     doc: Doc, lex: Lexicon, is_title: bool = False, matcher: PhraseMatcher | None = None
 ) -> list[rules.Cand]:
     """All candidate mentions in one field, typed and with their role evidence."""
-    rules.arrays(doc)
     title_cands = rules.title_names(doc, lex) if is_title else []
     title_cand = title_cands[-1] if title_cands else None
     reg = rules._registry_spans(doc, lex, matcher=matcher)

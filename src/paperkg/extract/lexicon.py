@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from paperkg.model import EntityType
+
+T = TypeVar("T")
 
 
 class RegistryError(ValueError):
@@ -78,12 +81,29 @@ class Lexicon:
         # Plurals of generic terms: "LLMs", "VLMs", "benchmarks".
         return k.endswith("s") and k[:-1] in self.generic
 
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """A value made once from this lexicon's data (a set built from a pattern list, say)."""
+        key = ("derived", name)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = make()
+        return found  # type: ignore[no-any-return]
+
+    @cached_property
+    def _word_sets(self) -> dict[str, frozenset[str]]:
+        return {k: frozenset(w.lower() for w in v) for k, v in self.patterns.items() if isinstance(v, list)}
+
+    @cached_property
+    def _pattern_sets(self) -> dict[str, frozenset[str]]:
+        return {k: frozenset(v) for k, v in self.patterns.items() if isinstance(v, list)}
+
     def word_set(self, key: str) -> frozenset[str]:
-        memo_key = ("word_set", key)
-        cached = self.memo.get(memo_key)
-        if cached is None:
-            cached = self.memo[memo_key] = frozenset(w.lower() for w in self.patterns.get(key, []))
-        return cached  # type: ignore[no-any-return]
+        """A pattern list as a set of lower-case words."""
+        return self._word_sets.get(key, frozenset())
+
+    def pattern_set(self, key: str) -> frozenset[str]:
+        """A pattern list as a set, case kept."""
+        return self._pattern_sets.get(key, frozenset())
 
 
 def _data_text(name: str) -> str:

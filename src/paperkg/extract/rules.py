@@ -586,15 +586,14 @@ def head_type(doc: Doc, end: int, lex: Lexicon) -> tuple[EntityType | None, int]
 
 def _head_sets(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
     """The data heads of one word, and of two words."""
-    key = ("head_sets", "")
-    sets = lex.memo.get(key)
-    if sets is None:
-        heads = lex.patterns.get("dataset_heads_for_typing", [])
-        sets = lex.memo[key] = (
+    heads = lex.pattern_set("dataset_heads_for_typing")
+    return lex.derived(
+        "head_sets",
+        lambda: (
             frozenset(h for h in heads if " " not in h),
             frozenset(h for h in heads if h.count(" ") == 1),
-        )
-    return sets  # type: ignore[no-any-return]
+        ),
+    )
 
 
 def parenthetical_use(doc: Doc, c: Cand) -> bool:
@@ -635,7 +634,7 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     up to the end of the clause, and after "called/named/dubbed"."""
     verbs = lex.word_set("intro_verbs")
     naming = lex.word_set("naming_words")
-    triggers = verbs | naming if verbs and naming else verbs or naming
+    triggers = lex.derived("intro_triggers", lambda: verbs | naming)
     a = arrays(doc)
     lower = a.lower
     out: list[tuple[int, int]] = []
@@ -1032,10 +1031,7 @@ def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
 
 def _data_heads(lex: Lexicon) -> frozenset[str]:
     """The benchmark and dataset cue nouns."""
-    heads = lex.memo.get(("data_heads", ""))
-    if heads is None:
-        heads = lex.memo[("data_heads", "")] = lex.cues[EntityType.BENCHMARK] | lex.cues[EntityType.DATASET]
-    return heads  # type: ignore[no-any-return]
+    return lex.derived("data_heads", lambda: lex.cues[EntityType.BENCHMARK] | lex.cues[EntityType.DATASET])
 
 
 _MENTION_HEADS_2 = {
@@ -1063,20 +1059,12 @@ _MENTION_HEADS = {
 
 def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
     """Where the mention of ``c`` starts when a language adjective is included ("English Penn Treebank")."""
-    langs = _pattern_set(lex, "language_adjectives")
-    campaigns = _pattern_set(lex, "dataset_name_prefixes")
+    langs = lex.pattern_set("language_adjectives")
+    campaigns = lex.pattern_set("dataset_name_prefixes")
     prev = arrays(doc).text[c.start - 1] if c.start > 0 else ""
     if prev in langs or (prev in campaigns and not c.text.startswith(prev)):
         return c.start - 1  # "English Penn Treebank", "NIST MT03"
     return c.start
-
-
-def _pattern_set(lex: Lexicon, key: str) -> frozenset[str]:
-    """A pattern list as a set, case kept (``Lexicon.word_set`` lower-cases)."""
-    found = lex.memo.get(("pattern_set", key))
-    if found is None:
-        found = lex.memo[("pattern_set", key)] = frozenset(lex.patterns.get(key, []))
-    return found  # type: ignore[no-any-return]
 
 
 def mention_end(doc: Doc, c: Cand) -> int:
