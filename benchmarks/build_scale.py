@@ -153,14 +153,13 @@ def measure(
     cmd = paperkg_command()
     options = build_options(cmd)
     has_jobs, has_update = "--jobs" in options, "--update" in options
+    # the options of every build run, and those of the parallel ones
+    common = ["--no-html", "--quiet", "--json", *(["--no-rdf"] if no_rdf else [])]
+    parallel = ["--jobs", str(jobs)] if jobs and has_jobs else []
     report: dict[str, Any] = {
         "benchmark": "build_scale",
         "seed": seed,
-        "command": " ".join(
-            [Path(cmd[0]).name, "build", "CORPUS", "--out", "DIR", "--no-html", "--quiet", "--json"]
-            + (["--no-rdf"] if no_rdf else [])
-            + (["--jobs", str(jobs)] if jobs and has_jobs else [])
-        ),
+        "command": " ".join([Path(cmd[0]).name, "build", "CORPUS", "--out", "DIR", *common, *parallel]),
         "jobs_supported": has_jobs,
         "jobs": jobs if jobs and has_jobs else None,
         "update_supported": has_update,
@@ -183,11 +182,7 @@ def measure(
             info = synth.write_corpus(corpus, n, seed)
             out = workdir / f"out-{n}"
             shutil.rmtree(out, ignore_errors=True)
-            argv = [*cmd, "build", str(corpus), "--out", str(out), "--no-html", "--quiet", "--json"]
-            if no_rdf:
-                argv.append("--no-rdf")
-            if jobs and has_jobs:
-                argv += ["--jobs", str(jobs)]
+            argv = [*cmd, "build", str(corpus), "--out", str(out), *common, *parallel]
             r = run_child(argv, workdir, f"build-{n}", timeout)
             summary = r.pop("summary")
             row: dict[str, Any] = {
@@ -211,8 +206,8 @@ def measure(
             first = report["runs"][0]
             n = first["papers"]
             out = workdir / f"out-{n}-jobs1"
-            argv = [*cmd, "build", str(workdir / f"corpus-{n}.jsonl.gz"), "--out", str(out)]
-            argv += ["--no-html", "--quiet", "--json", "--jobs", "1"] + (["--no-rdf"] if no_rdf else [])
+            argv = [*cmd, "build", str(workdir / f"corpus-{n}.jsonl.gz"), "--out", str(out), *common]
+            argv += ["--jobs", "1"]
             r = run_child(argv, workdir, f"build-{n}-jobs1", timeout)
             r.pop("summary")
             base: dict[str, Any] = {"papers": n, "jobs": 1, **r}
@@ -235,12 +230,9 @@ def measure(
             new = workdir / f"new-{update}.jsonl"
             synth.write_corpus(new, update, seed, start=n + 1)
             metavar = options["--update"]
-            argv = [*cmd, "build", "--no-html", "--quiet", "--json"]
+            argv = [*cmd, "build", *common]
             argv += ["--update", str(out), str(new)] if metavar else ["--update", "--out", str(out), str(new)]
-            if no_rdf:
-                argv.append("--no-rdf")
-            if jobs and has_jobs:
-                argv += ["--jobs", str(jobs)]
+            argv += parallel
             r = run_child(argv, workdir, f"update-{n}", timeout)
             summary = r.pop("summary")
             upd: dict[str, Any] = {"base_papers": n, "new_papers": update, **r}
