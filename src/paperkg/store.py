@@ -459,8 +459,9 @@ def _write_full(
     append_extractions: bool,
 ) -> None:
     remove_quietly(out / STATE)
-    forked = base_iri is not None and hasattr(os, "fork") and _room_for_a_copy()
-    ttl = _TtlWriter(out, graph, base_iri) if forked and base_iri is not None else None
+    ttl = None
+    if base_iri is not None and hasattr(os, "fork") and _room_for_a_copy():
+        ttl = _TtlWriter(out, graph, base_iri)
     try:
         if append_extractions:
             with _appending([out / EXTRACTION]):
