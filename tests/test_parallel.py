@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from paperkg import parallel
-from paperkg.model import Paper, Source
+from paperkg.model import Paper, PaperExtraction, Source
+from paperkg.spill import unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,11 +27,17 @@ def papers(n: int) -> list[Paper]:
     ]
 
 
+def extract_parallel(papers: list[Paper], *args: Any, **kwargs: Any) -> Iterator[PaperExtraction]:
+    """The extractions of :func:`parallel.extract_packed`, unpacked."""
+    for packed in parallel.extract_packed(papers, *args, **kwargs):
+        yield from unpack(packed.data)
+
+
 def test_workers_give_the_extractions_of_one_process(extractor: Any) -> None:
     given = papers(7)
     one = list(extractor.pipe(given))
     # small=0: the workers run even for this input; batches of 3 come back in order
-    two = list(parallel.extract_parallel(given, None, 2, batch_size=3, local=extractor, small=0))
+    two = list(extract_parallel(given, None, 2, batch_size=3, local=extractor, small=0))
     assert two == one
 
 
@@ -39,8 +47,31 @@ def test_a_small_input_is_extracted_here(extractor: Any, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     given = papers(5)
-    assert list(parallel.extract_parallel(given, None, 2, local=extractor, small=6)) == list(
-        extractor.pipe(given)
-    )
+    assert list(extract_parallel(given, None, 2, local=extractor, small=6)) == list(extractor.pipe(given))
     with pytest.raises(AssertionError, match="worker processes"):
-        list(parallel.extract_parallel(given, None, 2, local=extractor, small=5))
+        list(extract_parallel(given, None, 2, local=extractor, small=5))
+
+
+def test_workers_are_replaced_between_generations(extractor: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    pools: list[int] = []
+    real = parallel.ProcessPoolExecutor
+
+    def counted(*a: Any, **k: Any) -> Any:
+        pools.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", counted)
+    given = papers(9)
+    # batches of 2, 2 workers, 1 batch per worker: 5 batches need 3 generations of workers
+    got = list(extract_parallel(given, None, 2, batch_size=2, local=extractor, small=0, batches_per_worker=1))
+    assert len(pools) == 3
+    assert got == list(extractor.pipe(given))
+
+
+def test_packed_batches_carry_the_votes_of_their_papers(extractor: Any) -> None:
+    given = papers(4)
+    packed = list(parallel.extract_packed(given, None, 2, batch_size=3, local=extractor))
+    assert [p.count for p in packed] == [3, 1]
+    names = [v.name for p in packed for v in p.votes]
+    assert names == [e.name for x in extractor.pipe(given) for e in x.entities]
+    assert "ZorbNet-3" in names

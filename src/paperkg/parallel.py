@@ -9,11 +9,13 @@ import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import chain, islice
 
 from paperkg.extract import Extractor
-from paperkg.graph import gc_paused
-from paperkg.model import ExtractedEntity, ExtractedUrl, Paper, PaperExtraction
+from paperkg.model import Paper, PaperExtraction
+from paperkg.resolve import Vote, votes
+from paperkg.spill import pack
 
 _worker: Extractor | None = None
 
@@ -23,18 +25,25 @@ def _init(registry: str | None) -> None:
     _worker = Extractor(registry=registry)
 
 
-# What a worker sends back for a paper: its extraction without the paper, which this process has
-# already (a third of the bytes to pickle and unpickle: the abstract and the record's metadata).
-Found = tuple[tuple[ExtractedEntity, ...], tuple[ExtractedUrl, ...], str, str]
+@dataclass(frozen=True)
+class Packed:
+    """A batch of extractions as bytes (:func:`paperkg.spill.pack`), with the resolver's votes.
+
+    A worker sends its results this way: this process writes the bytes to the extraction log
+    without unpickling them, and reads them back only when it builds the graph."""
+
+    data: bytes
+    count: int
+    votes: list[Vote]
 
 
-def _extract_batch(papers: list[Paper]) -> list[Found]:
+def _packed(found: list[PaperExtraction]) -> Packed:
+    return Packed(pack(found), len(found), list(votes(found)))
+
+
+def _extract_batch(papers: list[Paper]) -> Packed:
     assert _worker is not None, "worker not initialized"
-    return [(x.entities, x.urls, x.extractor, x.extractor_version) for x in _worker.pipe(papers)]
-
-
-def _joined(batch: list[Paper], found: Future[list[Found]]) -> Iterator[PaperExtraction]:
-    return (PaperExtraction(p, *f) for p, f in zip(batch, found.result(), strict=True))
+    return _packed(list(_worker.pipe(papers)))
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -47,40 +56,48 @@ def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 # (1,000 synthetic abstracts: 1.7 s here, against ~2.5 s of start-up per worker, on two cores).
 SMALL_INPUT = 3000
 
+# Workers are replaced after this many batches each: spaCy's string store and tokenizer cache grow
+# with every new word and are never trimmed (about 600 MB per worker after 500,000 synthetic
+# abstracts). A new pair of workers costs ~2.5 s of loading, once per ~100,000 papers with two.
+# (Not ProcessPoolExecutor's max_tasks_per_child: on Python 3.11 it can stop replacing workers and
+# hang, CPython issue gh-115634.)
+BATCHES_PER_WORKER = 200
 
-def extract_parallel(
+
+def extract_packed(
     papers: Iterable[Paper],
     registry: str | None,
     jobs: int,
     batch_size: int = 256,
     local: Extractor | None = None,
     small: int = SMALL_INPUT,
-) -> Iterator[PaperExtraction]:
-    """Like ``Extractor(registry).pipe(papers)``, spread over ``jobs`` processes; with ``local``
-    (an extractor of the same registry), fewer than ``small`` papers are extracted by it here."""
+    batches_per_worker: int = BATCHES_PER_WORKER,
+) -> Iterator[Packed]:
+    """The extractions of ``papers`` in input order, in packed batches, spread over ``jobs``
+    processes; with ``local`` (an extractor of the same registry), fewer than ``small`` papers are
+    extracted by it here."""
     if local is not None:
         it = iter(papers)
         head = list(islice(it, small))
         if len(head) < small:
-            yield from local.pipe(head)
+            for batch in _batches(head, batch_size):
+                yield _packed(list(local.pipe(batch)))
             return
         papers = chain(head, it)
     # Workers start from a fresh server process, not a fork of this one: a build --update holds the
     # whole existing graph in memory, which forked workers would each carry.
     methods = mp.get_all_start_methods()
     ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-    # No cyclic collections while results come in (spaCy runs in the workers, not here): each
-    # would go over every extraction received so far.
-    with (
-        gc_paused(),
-        ProcessPoolExecutor(
+    batches = _batches(papers, batch_size)
+    for first in batches:  # one pool per generation of workers
+        generation = chain([first], islice(batches, batches_per_worker * jobs - 1))
+        with ProcessPoolExecutor(
             max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
-        ) as pool,
-    ):
-        pending: deque[tuple[list[Paper], Future[list[Found]]]] = deque()
-        for batch in _batches(papers, batch_size):
-            pending.append((batch, pool.submit(_extract_batch, batch)))
-            while len(pending) >= 2 * jobs:
-                yield from _joined(*pending.popleft())
-        while pending:
-            yield from _joined(*pending.popleft())
+        ) as pool:
+            pending: deque[Future[Packed]] = deque()
+            for batch in generation:
+                pending.append(pool.submit(_extract_batch, batch))
+                while len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()

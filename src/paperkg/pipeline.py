@@ -33,6 +33,7 @@ from paperkg.model import (
 from paperkg.readers import InputError, Warnings, read_input
 from paperkg.readers.base import title_key
 from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
+from paperkg.spill import ExtractionLog, MappedLog
 
 
 class BadRecord(Exception):
@@ -208,7 +209,7 @@ def read_papers(
 @dataclass
 class RunResult:
     graph: KnowledgeGraph
-    extractions: list[PaperExtraction]
+    extractions: MappedLog
     summary: Summary
 
 
@@ -220,8 +221,11 @@ def extract_corpus(
     progress: Callable[[int], None] | None = None,
     jobs: int = 1,
     base: KnowledgeGraph | None = None,
-) -> tuple[list[PaperExtraction], Summary, PaperIndex, Resolver]:
+) -> tuple[MappedLog, Summary, PaperIndex, Resolver]:
     """Read and extract every distinct paper, then apply corpus-level typing.
+
+    The extractions are kept on disk (:mod:`paperkg.spill`) and typed as they are read back:
+    the returned log can be read any number of times.
 
     With ``base`` (an existing graph), its papers count as already seen (a record of one of them
     is a duplicate, merged into its node) and its entities take part in the typing.
@@ -237,23 +241,28 @@ def extract_corpus(
             index.seed(base)
             resolver.seed(base)
     papers = read_papers(paths, summary, index, strict, report)
+    log = ExtractionLog()
     if jobs > 1:
-        from paperkg.parallel import extract_parallel
+        from paperkg.parallel import extract_packed
 
-        stream = extract_parallel(papers, extractor.registry, jobs, local=extractor)
+        # No cyclic collections while results come in (spaCy runs in the workers, not here):
+        # each would go over the resolver's tables.
+        with gc_paused():
+            for packed in extract_packed(papers, extractor.registry, jobs, local=extractor):
+                log.append_packed(packed.data, packed.count)
+                resolver.add_votes(packed.votes)
+                if progress:
+                    progress(packed.count)
     else:
-        stream = extractor.pipe(papers)
-    out: list[PaperExtraction] = []
-    for ext in stream:
-        out.append(ext)
-        if progress:
-            progress(1)
+        for ext in extractor.pipe(papers):
+            log.append(ext)
+            resolver.add((ext,))
+            if progress:
+                progress(1)
     if summary.papers == 0 and base is None:
         why = summary.input_errors[0] if summary.input_errors else "the inputs yielded no paper"
         raise NoPapers(f"no papers to process ({why})" if summary.input_errors else why)
-    with gc_paused():
-        resolver.add(out)
-        out = [resolver.retype(x) for x in out]
+    out = log.mapped(resolver.retype)
     return out, summary, index, resolver
 
 
@@ -305,17 +314,29 @@ def _paper_node(p: Paper, files: list[str], dates: list[str]) -> Node:
     return Node(paper_node_id(p.id), NodeKind.PAPER, props)
 
 
-def _evidence(m: Mention | None, ext: PaperExtraction, confidence: float) -> dict[str, Any]:
+class _Shared(dict):  # type: ignore[type-arg]
+    """One object per distinct value: a million papers' edges hold a few thousand distinct
+    confidences and offsets, and each separate float or large int would take 24-28 bytes."""
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = value
+        return value
+
+
+_FLOATS, _INTS = _Shared(), _Shared()
+
+
+def _evidence(m: Mention | None, ext: PaperExtraction, confidence: float, paper: str) -> dict[str, Any]:
     ev: dict[str, Any] = {
         "extractor": ext.extractor,
         "extractor_version": ext.extractor_version,
-        "confidence": round(confidence, 3),
-        "paper": paper_node_id(ext.paper.id),
+        "confidence": _FLOATS[round(confidence, 3)],
+        "paper": paper,
     }
     if m is None:
         ev.update(field="metadata", start=0, end=0, sentence="")
     else:
-        ev.update(field=m.field.value, start=m.start, end=m.end, sentence=m.sentence)
+        ev.update(field=m.field.value, start=_INTS[m.start], end=_INTS[m.end], sentence=m.sentence)
     return ev
 
 
@@ -365,7 +386,7 @@ class GraphBuilder:
         self.graph.add_node(node)
         return node.id
 
-    def _trained_on(self, ext: PaperExtraction) -> None:
+    def _trained_on(self, ext: PaperExtraction, paper: str) -> None:
         by_name = {e.name: e for e in ext.entities}
         for e in ext.entities:
             for dname in e.trained_on:
@@ -378,9 +399,8 @@ class GraphBuilder:
                     (x for x in d.mentions if x.field.value == "abstract"),
                     d.mentions[0] if d.mentions else None,
                 )
-                self.graph.add_edge(
-                    Edge(src, dst, EdgeType.TRAINED_ON, _evidence(m, ext, min(e.confidence, d.confidence)))
-                )
+                ev = _evidence(m, ext, min(e.confidence, d.confidence), paper)
+                self.graph.add_edge(Edge(src, dst, EdgeType.TRAINED_ON, ev))
 
     def add(self, ext: PaperExtraction, files: list[str], dates: list[str]) -> None:
         pnode = _paper_node(ext.paper, files, dates)
@@ -388,10 +408,10 @@ class GraphBuilder:
         for e in ext.entities:
             nid = self._entity(e)
             m = e.mentions[0] if e.mentions else None
-            ev = _evidence(m, ext, e.confidence)
+            ev = _evidence(m, ext, e.confidence, pnode.id)
             ev["role"] = e.role.value
             self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e), ev))
-        self._trained_on(ext)
+        self._trained_on(ext, pnode.id)
         for u in ext.urls:
             code = u.kind is UrlKind.CODE
             key = normalize_url(u.url)
@@ -402,4 +422,4 @@ class GraphBuilder:
                 self._urls.add((nid, url, u.kind.value))
                 self.graph.add_node(Node(nid, kind, {"name": url, "url": url, "url_kind": u.kind.value}))
             et = EdgeType.HAS_CODE if code else EdgeType.HAS_WEBSITE
-            self.graph.add_edge(Edge(pnode.id, nid, et, _evidence(u.mention, ext, 0.99)))
+            self.graph.add_edge(Edge(pnode.id, nid, et, _evidence(u.mention, ext, 0.99, pnode.id)))

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from paperkg import __version__
 from paperkg.extract.lexicon import Lexicon, norm
@@ -80,6 +81,22 @@ class Canonical:
         return entity_node_id(self.type, self.name)
 
 
+class Vote(NamedTuple):
+    """What one entity of one paper tells the resolver: its surface, aliases and type, and how
+    strongly the paper typed it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    type: EntityType
+    strength: int
+
+
+def votes(extractions: Iterable[PaperExtraction]) -> Iterator[Vote]:
+    for ext in extractions:
+        for e in ext.entities:
+            yield Vote(e.name, e.aliases, e.type, e.type_strength)
+
+
 class Resolver:
     """Collects the entities of a corpus, then answers each one's canonical form."""
 
@@ -104,14 +121,16 @@ class Resolver:
             info.counts[ty] += 1
 
     def add(self, extractions: Iterable[PaperExtraction]) -> None:
-        for ext in extractions:
-            for e in ext.entities:
-                info = self.info[entity_key(e.name)]
-                info.surfaces[e.name] += 1
-                for a in e.aliases:
-                    info.surfaces[a] += 0
-                info.votes[e.type] = max(info.votes.get(e.type, 0), e.type_strength)
-                info.counts[e.type] += 1
+        self.add_votes(votes(extractions))
+
+    def add_votes(self, found: Iterable[Vote]) -> None:
+        for v in found:
+            info = self.info[entity_key(v.name)]
+            info.surfaces[v.name] += 1
+            for a in v.aliases:
+                info.surfaces[a] += 0
+            info.votes[v.type] = max(info.votes.get(v.type, 0), v.strength)
+            info.counts[v.type] += 1
 
     def corpus_type(self, key: str, local: EntityType, local_strength: int) -> EntityType:
         """The type a mention gets: its own when strong, else the corpus's strongest."""

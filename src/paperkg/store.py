@@ -440,7 +440,7 @@ def _append_lines(path: Path, lines: Iterable[str]) -> None:
 def write_full(
     out: Path,
     graph: KnowledgeGraph,
-    extractions: list[PaperExtraction],
+    extractions: Iterable[PaperExtraction],
     base_iri: str | None,
     append_extractions: bool = False,
 ) -> None:
@@ -454,7 +454,7 @@ def write_full(
 def _write_full(
     out: Path,
     graph: KnowledgeGraph,
-    extractions: list[PaperExtraction],
+    extractions: Iterable[PaperExtraction],
     base_iri: str | None,
     append_extractions: bool,
 ) -> None:
@@ -636,7 +636,7 @@ def _write_ttl_changes(path: Path, graph: PartialGraph) -> TtlChanges:
 
 
 def write_update(
-    out: Path, graph: PartialGraph, extractions: list[PaperExtraction], base_iri: str | None
+    out: Path, graph: PartialGraph, extractions: Iterable[PaperExtraction], base_iri: str | None
 ) -> Callable[[], KnowledgeGraph]:
     """Write what an update on ``graph`` changed into ``out``; returns a reader of the whole graph
     (for the sinks that need it).
