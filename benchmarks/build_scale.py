@@ -66,22 +66,43 @@ def build_options(cmd: list[str]) -> dict[str, str | None]:
     return options
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and its descendants now (0 without psutil)."""
+def _pss(pid: int) -> int | None:
+    """Proportional set size of one process in bytes (Linux), None where the kernel does not say.
+
+    Pages shared between processes (a forked writer's with its parent, the workers' library pages)
+    count once in the sum over them, split between the sharers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """The memory of a process and its descendants now: (summed PSS, summed RSS) in bytes; PSS is 0
+    where it cannot be read (then the RSS sum, which counts shared pages once per sharer, is the
+    figure to use). (0, 0) without psutil."""
     try:
         import psutil
     except ImportError:
-        return 0
+        return 0, 0
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return 0, 0
+    pss = rss = 0
+    pss_ok = True
     for p in procs:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total
+            rss += p.memory_info().rss
+            one = _pss(p.pid)
+            pss_ok = pss_ok and one is not None
+            pss += one or 0
+    return (pss if pss_ok else 0), rss
 
 
 def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict[str, Any]:
@@ -92,7 +113,7 @@ def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict
         proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         status = 0
         rusage = None
-        tree_peak = 0
+        tree_pss = tree_rss = 0
         next_sample = 0.0
         try:
             while True:
@@ -104,8 +125,9 @@ def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict
                     os.kill(proc.pid, signal.SIGKILL)
                     _, status, rusage = os.wait4(proc.pid, 0)
                     break
-                if now >= next_sample:  # the sum over the child and its workers (--jobs)
-                    tree_peak = max(tree_peak, _tree_rss(proc.pid))
+                if now >= next_sample:  # the sum over the child, its workers and its writer
+                    pss, rss = _tree_memory(proc.pid)
+                    tree_pss, tree_rss = max(tree_pss, pss), max(tree_rss, rss)
                     next_sample = now + 0.25
                 time.sleep(0.05)
         except BaseException:
@@ -120,7 +142,8 @@ def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict
     result: dict[str, Any] = {
         "wall_s": round(wall, 2),
         "peak_rss_mib": round(rusage.ru_maxrss / 1024, 1) if rusage else None,  # KiB on Linux
-        "peak_tree_rss_mib_sampled": round(tree_peak / 2**20, 1) if tree_peak else None,
+        "peak_tree_rss_mib_sampled": round(tree_rss / 2**20, 1) if tree_rss else None,
+        "peak_tree_pss_mib_sampled": round(tree_pss / 2**20, 1) if tree_pss else None,
         "cpu_s": round(rusage.ru_utime + rusage.ru_stime, 2) if rusage else None,
         "exit_code": proc.returncode,
     }
@@ -164,8 +187,9 @@ def measure(
         "jobs": jobs if jobs and has_jobs else None,
         "update_supported": has_update,
         "rss_method": "peak_rss_mib: os.wait4 ru_maxrss of the child (with --jobs: the largest single "
-        "process); peak_tree_rss_mib_sampled: psutil, the child and its workers summed, every 0.25 s "
-        "(pages a forked writer shares with the child count twice)",
+        "process); peak_tree_pss_mib_sampled: the proportional set sizes of the child, its workers and "
+        "its forked writer summed, every 0.25 s (the memory the build takes from the machine; the "
+        "goals use it); peak_tree_rss_mib_sampled: their RSS summed (pages they share count twice)",
         "runs": [],
     }
     if jobs and not has_jobs:

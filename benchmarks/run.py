@@ -361,8 +361,11 @@ def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         base = ("build of the smallest size, s", smallest["wall_s"]) if smallest and smallest is not r else ()
         wall = f"build {n:,} abstracts (--jobs {bs.get('jobs') or 1}), wall s"
         out.append(_goal(wall, r.get("wall_s"), limit_s, lambda v, lim=limit_s: v <= lim, *base))
-        rss = f"build {n:,} abstracts, peak RSS MiB"
-        out.append(_goal(rss, r.get("peak_rss_mib"), limit_mib, lambda v, lim=limit_mib: v <= lim))
+        # all its processes (workers, forked writer) together; the largest one alone without PSS
+        tree = r.get("peak_tree_pss_mib_sampled")
+        mem = f"build {n:,} abstracts, peak memory MiB"
+        out.append(_goal(mem, tree or r.get("peak_rss_mib"), limit_mib, lambda v, lim=limit_mib: v <= lim))
+        out[-1]["measure"] = "PSS of all its processes" if tree else "RSS of its largest process"
     j1 = bs.get("jobs1_baseline")
     if j1 and j1.get("exit_code") == 0 and j1["papers"] in runs:
         speedup = round(j1["wall_s"] / runs[j1["papers"]]["wall_s"], 2)
