@@ -283,3 +283,13 @@ def test_no_forked_writer_without_memory_for_it(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(store, "_TtlWriter", None)  # would fail if it were used
     write_full(tmp_path, base_graph(), [], IRI)
     assert triples(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/proc/meminfo").exists(), reason="reads /proc (Linux)")
+def test_a_large_process_is_not_forked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import paperkg.store as store
+
+    monkeypatch.setattr(store, "COPY_SHARE", 1)
+    assert store._room_for_a_copy()  # this test process is small beside the free memory
+    monkeypatch.setattr(store, "COPY_SHARE", 10**9)  # as if it held most of the memory
+    assert not store._room_for_a_copy()

@@ -541,16 +541,22 @@ class _TtlWriter:
             remove_quietly(p)
 
 
+# A forked writer only while this process holds less than this share of the free memory.
+COPY_SHARE = 4
+
+
 def _room_for_a_copy() -> bool:
-    """Is there memory for a forked copy of this process that ends up with a private copy of every
-    page (reading Python objects touches their reference counts)? Unknown counts as yes."""
+    """Is there ample memory for a forked copy of this process? The copy ends up with a private
+    copy of nearly every page (reading Python objects touches their reference counts), so the
+    build would take twice its memory: worth it for a small graph, not for a large one, where the
+    second copy would crowd out the rest of the machine. Unknown counts as yes."""
     try:
         rss_pages = int(Path("/proc/self/statm").read_text().split()[1])
         with open("/proc/meminfo", encoding="ascii") as f:
             available_kib = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
     except (OSError, ValueError, IndexError, StopIteration):
         return True
-    return rss_pages * os.sysconf("SC_PAGE_SIZE") < available_kib * 1024
+    return rss_pages * os.sysconf("SC_PAGE_SIZE") * COPY_SHARE < available_kib * 1024
 
 
 def _write_ttl(path: Path, graph: KnowledgeGraph, base_iri: str) -> RdfSink:
