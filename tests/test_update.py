@@ -283,6 +283,16 @@ def test_no_forked_writer_without_memory_for_it(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(store, "_TtlWriter", None)  # would fail if it were used
     write_full(tmp_path, base_graph(), [], IRI)
     assert triples(tmp_path)
+    # graph.ttl was written before graph.json; the state still knows where each block lies
+    loaded = load_state(tmp_path)
+    assert loaded is not None and loaded.state.ttl_iri == IRI
+    st, text = loaded.state, (tmp_path / "graph.ttl").read_bytes()
+    for row, nid in enumerate(st.ids):
+        start, end = st.nodes_ttl.get(row)
+        assert f'"{nid}"'.encode() in text[start:end]
+    for row, key in enumerate(st.edge_keys):
+        start, end = st.edges_ttl.get(row)
+        assert b"trainedOn" in text[start:end] or key[2] != "TRAINED_ON"
 
 
 @pytest.mark.skipif(not Path("/proc/meminfo").exists(), reason="reads /proc (Linux)")

@@ -46,7 +46,7 @@ from paperkg.graph import (
 from paperkg.model import Edge, EdgeType, Node, NodeKind, PaperExtraction
 from paperkg.readers.base import title_key
 from paperkg.resolve import Resolver, entity_key
-from paperkg.sinks.base import SinkError
+from paperkg.sinks.base import NodeSpans, SinkError
 
 if TYPE_CHECKING:
     from paperkg.pipeline import PaperIndex
@@ -190,13 +190,18 @@ class State:
         self.node_counts.update(graph.g.nodes[n]["kind"] for n in graph.new_nodes)
         self.edge_counts.update(k[2] for k in graph.new_edges)
 
-    def take_ttl(self, base_iri: str, spans: TtlSpans) -> None:
+    def take_ttl(self, base_iri: str, spans: TtlSpans | tuple[NodeSpans, dict[EdgeKey, Span]]) -> None:
         """graph.ttl was written in full, with ``base_iri``; its blocks lie at ``spans``."""
+        nodes, edges = spans
         self.ttl_iri, self.nodes_ttl, self.edges_ttl, self.ttl_blank = base_iri, Spans(), Spans(), 0
-        for row, nid in enumerate(self.ids):
-            self.nodes_ttl.set(row, spans[0][nid])
+        if isinstance(nodes, NodeSpans) and nodes.ids == self.ids:  # written in the order of the rows
+            self.nodes_ttl = Spans(nodes.starts, nodes.lengths)
+        else:
+            by_id = nodes.as_dict() if isinstance(nodes, NodeSpans) else nodes
+            for row, nid in enumerate(self.ids):
+                self.nodes_ttl.set(row, by_id[nid])
         for row, key in enumerate(self.edge_keys):
-            self.edges_ttl.set(row, spans[1][key])
+            self.edges_ttl.set(row, edges[key])
 
     def save(self, out: Path) -> None:
         """Write the state of ``out`` (after graph.json and graph.ttl); without it, nothing breaks."""
@@ -459,9 +464,13 @@ def _write_full(
     append_extractions: bool,
 ) -> None:
     remove_quietly(out / STATE)
-    ttl = None
+    ttl = written = None
     if base_iri is not None and hasattr(os, "fork") and _room_for_a_copy():
         ttl = _TtlWriter(out, graph, base_iri)
+    elif base_iri is not None:
+        # Written first, while nothing else is held: the peak of a large build is then the graph
+        # plus the larger of this writer's tables and graph.json's layout and state, not their sum.
+        written = _ttl_spans(_write_ttl(out / TTL, graph, base_iri))
     try:
         if append_extractions:
             with _appending([out / EXTRACTION]):
@@ -470,16 +479,23 @@ def _write_full(
             with atomic_file(out / EXTRACTION, "w") as f:
                 f.writelines(_extraction_lines(extractions))
         state = State.of(graph, graph.save(out / GRAPH))
-        spans = ttl.finish() if ttl is not None else None
-        if spans is not None:
-            state.take_ttl(str(base_iri), spans)
-        elif base_iri is not None:  # no copy, or the system killed it (out of memory): write it here
-            state.take_ttl(base_iri, _write_ttl(out / TTL, graph, base_iri).spans)
+        if ttl is not None:
+            spans = ttl.finish()
+            if spans is not None:
+                state.take_ttl(str(base_iri), spans)
+            else:  # the system killed the copy (out of memory): write it here
+                state.take_ttl(str(base_iri), _ttl_spans(_write_ttl(out / TTL, graph, str(base_iri))))
+        elif written is not None:
+            state.take_ttl(str(base_iri), written)
     except BaseException:
         if ttl is not None:
             ttl.abort()
         raise
     state.save(out)
+
+
+def _ttl_spans(sink: RdfSink) -> tuple[NodeSpans, dict[EdgeKey, Span]]:
+    return sink.node_spans, sink.edge_spans
 
 
 class _TtlWriter:

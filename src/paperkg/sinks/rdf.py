@@ -35,7 +35,7 @@ from paperkg.files import remove_quietly
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.queries import QueryError, SavedQuery
-from paperkg.sinks.base import SinkError, SinkReport
+from paperkg.sinks.base import NodeSpans, SinkError, SinkReport
 from paperkg.vocab import (
     CITO,
     DCAT,
@@ -285,7 +285,7 @@ class _Terms:
 # -- the sink ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     term: str
     kind: NodeKind
@@ -323,7 +323,8 @@ class RdfSink:
         self._t = _Terms(self.base_iri, turtle=self.fmt == "ttl", xml_safe=self.fmt == "xml")
         if self.memory and self.fmt not in ("ttl", "nt"):
             raise SinkError(f"{self._target}: {self.fmt} cannot be added to")
-        self.spans: tuple[dict[str, tuple[int, int]], dict[tuple[str, str, str], tuple[int, int]]] = ({}, {})
+        self.node_spans = NodeSpans()
+        self.edge_spans: dict[tuple[str, str, str], tuple[int, int]] = {}
         self._pos = 0
         self._buf: list[str] = []
         try:
@@ -454,7 +455,7 @@ class RdfSink:
         start = self._pos
         self._emit(term, po, self._type_extra[node.kind])
         if self.record:
-            self.spans[0][node.id] = (start, self._pos)
+            self.node_spans.add(node.id, start, self._pos)
 
     def node_text(self, node: Node) -> bytes:
         """The block :meth:`write_node` would write for ``node`` (not written)."""
@@ -505,7 +506,13 @@ class RdfSink:
             self._emit(subject, po)
         self._edges += 1
         if self.record and self._nodes[edge.source].kind is not NodeKind.PAPER:
-            self.spans[1][(edge.source, edge.target, edge.type.value)] = (start, self._pos)
+            self.edge_spans[(edge.source, edge.target, edge.type.value)] = (start, self._pos)
+
+    @property
+    def spans(self) -> tuple[dict[str, tuple[int, int]], dict[tuple[str, str, str], tuple[int, int]]]:
+        """With ``record``: where each node's block lies, and each edge's that does not start at a
+        paper, by node id and edge key."""
+        return self.node_spans.as_dict(), self.edge_spans
 
     def getvalue(self) -> bytes:
         """What a ``memory`` sink holds."""
