@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -209,20 +210,31 @@ def grow(g: KnowledgeGraph, changes: bool) -> None:
         g.add_edge(Edge("model:m", "dataset:d", EdgeType.TRAINED_ON, {"confidence": 0.9, "paper": "paper:2"}))
 
 
-@pytest.mark.parametrize("changes", [False, True])
-def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None:
-    up, full = tmp_path / "up", tmp_path / "full"
+def updated_and_full(up: Path, full: Path, changes: bool, before: Callable[[Any], None]) -> tuple[Any, Any]:
+    """``up``: the base graph written, read back from its state (``before`` sees it then),
+    grown and written as an update; ``full``: the same growth written in full. Returns the
+    updated graph and the reference graph."""
     up.mkdir()
     full.mkdir()
     write_full(up, base_graph(), [], IRI)
-    ttl_before = (up / "graph.ttl").read_bytes()
     graph = load_state(up)
-    assert graph is not None and graph.state.ttl_iri == IRI
+    assert graph is not None
+    before(graph)
     grow(graph, changes)
     write_update(up, graph, [], IRI)
     ref = base_graph()
     grow(ref, changes)
     write_full(full, ref, [], IRI)
+    return graph, ref
+
+
+@pytest.mark.parametrize("changes", [False, True])
+def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None:
+    up, full = tmp_path / "up", tmp_path / "full"
+    seen: list[bytes] = []
+    graph, ref = updated_and_full(up, full, changes, lambda g: seen.append((up / "graph.ttl").read_bytes()))
+    ttl_before = seen[0]
+    assert graph.state.ttl_iri == IRI
     assert graph_of(up) == graph_of(full)
     assert triples(up) == triples(full)
     # new records only: graph.ttl is appended to; else the changed blocks are blanked too
@@ -236,17 +248,11 @@ def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None
 
 def test_graph_ttl_is_written_anew_when_blanked_runs_grow(tmp_path: Path) -> None:
     up, full = tmp_path / "up", tmp_path / "full"
-    up.mkdir()
-    full.mkdir()
-    write_full(up, base_graph(), [], IRI)
-    graph = load_state(up)
-    assert graph is not None
-    graph.state.ttl_blank = (up / "graph.ttl").stat().st_size // 4 + 1  # as after many updates
-    grow(graph, True)
-    write_update(up, graph, [], IRI)
-    ref = base_graph()
-    grow(ref, True)
-    write_full(full, ref, [], IRI)
+
+    def many_updates_ago(graph: Any) -> None:
+        graph.state.ttl_blank = (up / "graph.ttl").stat().st_size // 4 + 1  # as after many updates
+
+    updated_and_full(up, full, True, many_updates_ago)
     assert triples(up) == triples(full)
     assert b"      \n" not in (up / "graph.ttl").read_bytes()  # no blanked block left
     again = load_state(up)
