@@ -7,6 +7,7 @@ import pytest
 
 from paperkg.graph import GraphFormatError, KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.spill import Spooled, TextSpool
 
 
 def small() -> KnowledgeGraph:
@@ -93,3 +94,17 @@ def test_save_in_chunks_is_valid_for_any_size(tmp_path: Path) -> None:
 def test_from_json_rejects_what_is_not_a_paperkg_graph(data: object, needle: str) -> None:
     with pytest.raises(GraphFormatError, match=needle):
         KnowledgeGraph.from_json(data)
+
+
+def test_a_spooled_abstract_is_read_back_wherever_the_node_is_read(tmp_path: Path) -> None:
+    text = "An abstract long enough to keep on disk, on COCO and Flickr30K. " * 5
+    spool = TextSpool()
+    g = small()
+    g.add_node(Node("paper:9", NodeKind.PAPER, {"title": "T", "abstract": spool.put(text)}))
+    assert type(g.g.nodes["paper:9"]["abstract"]) is Spooled  # not the text itself
+    assert g.node("paper:9").props["abstract"] == text
+    assert {n.id: n.props.get("abstract") for n in g.nodes(NodeKind.PAPER)}["paper:9"] == text
+    assert {n["id"]: n.get("abstract") for n in g.to_json()["nodes"]}["paper:9"] == text
+    assert g.subgraph(["paper:9"]).node("paper:9").props["abstract"] == text
+    g.save(tmp_path / "g.json")
+    assert KnowledgeGraph.load(tmp_path / "g.json").node("paper:9").props["abstract"] == text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 from click.testing import CliRunner
 
 from paperkg.cli import main
@@ -69,6 +70,19 @@ def test_sample_pages_build(shared: Path, tmp_path: Path) -> None:
     for name in ("graph.json", "graph.ttl", "graph.html", "extraction.jsonl"):
         assert (out / name).stat().st_size > 0
     assert len((out / "extraction.jsonl").read_text().splitlines()) == 237
+    # The abstracts (kept on disk during the build) are written back whole: every mention's
+    # offsets point into its paper's abstract, and graph.ttl holds the same texts.
+    abstracts = {n["id"]: n["abstract"] for n in graph["nodes"] if n["kind"] == "paper"}
+    spans = [e for e in graph["edges"] if e.get("field") == "abstract"]
+    assert len(spans) > 500
+    for e in spans:
+        assert abstracts[e["paper"]][e["start"] : e["end"]] in e["sentence"]
+    in_ttl = {
+        str(q.object.value)
+        for q in ox.parse(path=out / "graph.ttl", format=ox.RdfFormat.TURTLE)
+        if q.predicate.value == "http://purl.org/dc/terms/abstract"
+    }
+    assert in_ttl == set(abstracts.values())
 
 
 def test_gold_scores_hold(shared: Path, extractor) -> None:  # type: ignore[no-untyped-def]

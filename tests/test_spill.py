@@ -1,4 +1,4 @@
-"""The extraction log: extractions on disk between a build's two passes, read back unchanged."""
+"""The extraction log and the text spool: data on disk during a build, read back unchanged."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from paperkg.model import Paper, PaperExtraction, Source
-from paperkg.spill import ExtractionLog, pack
+from paperkg.spill import ExtractionLog, Spooled, TextSpool, pack, unspooled
 
 
 def extraction(i: int) -> PaperExtraction:
@@ -58,3 +58,24 @@ def test_the_extractions_are_on_disk_not_in_memory(tmp_path: Any) -> None:
     assert os.fstat(log._fd).st_size > 0
     assert list(tmp_path.iterdir()) == []  # the file has no name: nothing is left behind
     log.close()
+
+
+def test_spooled_texts_read_back_the_same_before_and_after_the_buffer_is_written() -> None:
+    spool = TextSpool(buffer=64)
+    texts = ["an abstract on COCO " * 3, "Ünïcødé — 中文 and emoji 🙂", "", "x" * 200, "tail"]
+    handles = [spool.put(t) for t in texts]
+    assert spool._pending  # "tail" is still in the buffer
+    assert [str(h) for h in handles] == texts
+    assert [unspooled(h) for h in reversed(handles)] == texts[::-1]
+    assert os.fstat(spool._fd).st_size == sum(len(t.encode()) for t in texts)
+    assert unspooled("plain") == "plain" and unspooled(3) == 3
+    spool.close()
+
+
+def test_a_spooled_text_is_held_by_a_small_handle_not_in_memory(tmp_path: Any) -> None:
+    spool = TextSpool(directory=str(tmp_path), buffer=1)
+    h = spool.put("a" * 100_000)
+    assert isinstance(h, Spooled) and not spool._pending
+    assert h.__sizeof__() + h.ref.__sizeof__() < 100
+    assert list(tmp_path.iterdir()) == []  # unnamed: nothing is left behind
+    assert str(h) == "a" * 100_000

@@ -25,8 +25,11 @@ import networkx as nx
 
 from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.spill import Spooled, unspooled
 
 LIST_PROPS = ("aliases", "authors", "categories", "dates", "sources")
+# Properties whose text may be held in a spill file (a :class:`~paperkg.spill.Spooled` handle).
+SPOOLED_PROPS = ("abstract",)
 
 
 class GraphFormatError(ValueError):
@@ -104,8 +107,19 @@ def _encode_records(records: list[dict[str, Any]]) -> tuple[bytes, list[int]]:
     return b", ".join(parts), starts
 
 
+def _node_props(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """A node's attributes with any spooled text read back."""
+    props = dict(attrs)
+    for k in SPOOLED_PROPS:
+        if type(props.get(k)) is Spooled:
+            props[k] = unspooled(props[k])
+    return props
+
+
 def _node_record(nid: str, attrs: Mapping[str, Any]) -> dict[str, Any]:
-    return {**attrs, "id": nid}
+    props = _node_props(attrs)
+    props["id"] = nid
+    return props
 
 
 def _edge_record(key: EdgeKey, attrs: Mapping[str, Any]) -> dict[str, Any]:
@@ -154,14 +168,15 @@ class KnowledgeGraph:
         return node_id in self.g
 
     def node(self, node_id: str) -> Node:
-        attrs = dict(self.g.nodes[node_id])
+        attrs = _node_props(self.g.nodes[node_id])
         kind = NodeKind(attrs.pop("kind"))
         return Node(node_id, kind, attrs)
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
         for nid, attrs in self.g.nodes(data=True):
             if kind is None or attrs["kind"] == kind.value:
-                props = {k: v for k, v in attrs.items() if k != "kind"}
+                props = _node_props(attrs)
+                del props["kind"]
                 yield Node(nid, NodeKind(attrs["kind"]), props)
 
     def edges(self, type: EdgeType | None = None) -> Iterator[Edge]:
@@ -200,6 +215,7 @@ class KnowledgeGraph:
     # -- node-link JSON ---------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         data = nx.node_link_data(self.g, edges="edges")
+        data["nodes"] = [_node_props(n) for n in data["nodes"]]
         data["graph"] = {"format": "paperkg", "version": 1}
         return data
 

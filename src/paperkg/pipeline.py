@@ -33,7 +33,7 @@ from paperkg.model import (
 from paperkg.readers import InputError, Warnings, read_input
 from paperkg.readers.base import title_key
 from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
-from paperkg.spill import ExtractionLog, MappedLog
+from paperkg.spill import ExtractionLog, MappedLog, TextSpool
 
 
 class BadRecord(Exception):
@@ -280,7 +280,9 @@ def run(
         paths, extractor, strict, report, progress, jobs, base
     )
     graph = base if base is not None else KnowledgeGraph()
-    builder = GraphBuilder(graph, resolver)
+    # A full build keeps the abstracts on disk (the largest part of a large graph); an update's
+    # few new papers keep theirs in memory.
+    builder = GraphBuilder(graph, resolver, TextSpool() if base is None else None)
     with gc_paused():
         for ext in extractions:
             builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
@@ -295,10 +297,15 @@ def paper_node_id(paper_id: str) -> str:
     return f"paper:{paper_id}"
 
 
-def _paper_node(p: Paper, files: list[str], dates: list[str]) -> Node:
+# Shorter abstracts stay in memory: a spooled text's handle takes about 90 bytes.
+SPOOL_MIN = 200
+
+
+def _paper_node(p: Paper, files: list[str], dates: list[str], spool: TextSpool | None = None) -> Node:
+    abstract = spool.put(p.abstract) if spool is not None and len(p.abstract) >= SPOOL_MIN else p.abstract
     props: dict[str, Any] = {
         "title": p.title or p.abstract[:120],
-        "abstract": p.abstract,
+        "abstract": abstract,
         "authors": list(p.authors),
         "categories": list(p.categories),
         "dates": list(dates),
@@ -359,9 +366,10 @@ class GraphBuilder:
     change nothing), as is each repository or website node.
     """
 
-    def __init__(self, graph: KnowledgeGraph, resolver: Resolver) -> None:
+    def __init__(self, graph: KnowledgeGraph, resolver: Resolver, spool: TextSpool | None = None) -> None:
         self.graph = graph
         self.resolver = resolver
+        self.spool = spool  # where abstracts go, if not in the graph's memory
         self._entities: dict[tuple[str, EntityType, tuple[str, ...]], str] = {}
         self._urls: set[tuple[str, str, str]] = set()
 
@@ -403,7 +411,7 @@ class GraphBuilder:
                 self.graph.add_edge(Edge(src, dst, EdgeType.TRAINED_ON, ev))
 
     def add(self, ext: PaperExtraction, files: list[str], dates: list[str]) -> None:
-        pnode = _paper_node(ext.paper, files, dates)
+        pnode = _paper_node(ext.paper, files, dates, self.spool)
         self.graph.add_node(pnode)
         for e in ext.entities:
             nid = self._entity(e)

@@ -7,6 +7,9 @@ about 10 GB; an :class:`ExtractionLog` holds them in an unnamed temporary file i
 batches; the file is gone when the log is closed or the process ends) and keeps only where each
 batch lies. It can be read any number of times, and :meth:`ExtractionLog.mapped` gives a view
 that applies a function to each extraction as it is read.
+
+A :class:`TextSpool` does the same for the long texts of a graph (papers' abstracts): the graph
+holds a small :class:`Spooled` handle, and the text is read back when a record is written.
 """
 
 from __future__ import annotations
@@ -33,16 +36,43 @@ def unpack(data: bytes) -> list[PaperExtraction]:
     return batch
 
 
-class ExtractionLog:
+class _Spill:
+    """An unnamed temporary file written at its end and read anywhere (pwrite / pread, so a forked
+    copy of the process reads it too); open until :meth:`close` or the process ends."""
+
+    def __init__(self, prefix: str, directory: str | None) -> None:
+        self._file = tempfile.TemporaryFile(prefix=prefix, dir=directory)  # noqa: SIM115
+        self._fd = self._file.fileno()
+        self._end = 0
+
+    def _append(self, data: bytes) -> int:
+        """Write ``data`` at the end; returns its offset."""
+        at, view, pos = self._end, memoryview(data), 0
+        while pos < len(data):
+            pos += os.pwrite(self._fd, view[pos:], at + pos)
+        self._end += len(data)
+        return at
+
+    def _read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self._fd, length, offset)
+        while len(data) < length:  # a short read: go on where it stopped
+            more = os.pread(self._fd, length - len(data), offset + len(data))
+            if not more:
+                raise OSError(0, "a paperkg spill file is shorter than what was written to it")
+            data += more
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class ExtractionLog(_Spill):
     """An append-only sequence of extractions in a temporary file, readable many times."""
 
     def __init__(self, directory: str | None = None, batch: int = BATCH) -> None:
-        # open for the life of the log, closed by close(); unnamed, so never left behind
-        self._file = tempfile.TemporaryFile(prefix="paperkg-extractions-", dir=directory)  # noqa: SIM115
-        self._fd = self._file.fileno()
+        super().__init__("paperkg-extractions-", directory)
         self._spans: list[tuple[int, int, int]] = []  # (offset, length, count) per batch
         self._pending: list[PaperExtraction] = []
-        self._end = 0
         self._count = 0
         self._batch = batch
 
@@ -71,31 +101,15 @@ class ExtractionLog:
             self._pending = []
 
     def _write(self, data: bytes, count: int) -> None:
-        view, pos = memoryview(data), 0
-        while pos < len(data):
-            pos += os.pwrite(self._fd, view[pos:], self._end + pos)
-        self._spans.append((self._end, len(data), count))
-        self._end += len(data)
-
-    def _read(self, offset: int, length: int) -> list[PaperExtraction]:
-        data = os.pread(self._fd, length, offset)
-        while len(data) < length:  # a short read: go on where it stopped
-            more = os.pread(self._fd, length - len(data), offset + len(data))
-            if not more:
-                raise OSError(0, "the extraction spill file is shorter than what was written to it")
-            data += more
-        return unpack(data)
+        self._spans.append((self._append(data), len(data), count))
 
     def __iter__(self) -> Iterator[PaperExtraction]:
         self._flush()
         for offset, length, _ in list(self._spans):
-            yield from self._read(offset, length)
+            yield from unpack(self._read(offset, length))
 
     def mapped(self, fn: Callable[[PaperExtraction], PaperExtraction]) -> MappedLog:
         return MappedLog(self, fn)
-
-    def close(self) -> None:
-        self._file.close()
 
     def __enter__(self) -> ExtractionLog:
         return self
@@ -119,3 +133,59 @@ class MappedLog:
 
     def close(self) -> None:
         self.log.close()
+
+
+# Offsets and lengths of spooled texts share one int: the length in the low bits.
+_LENGTH_BITS = 32
+
+
+class TextSpool(_Spill):
+    """Texts in a temporary file, each behind a :class:`Spooled` handle (about 90 bytes in memory
+    instead of the text's own size). Writes are gathered in a buffer of ``buffer`` bytes."""
+
+    def __init__(self, directory: str | None = None, buffer: int = 1 << 20) -> None:
+        super().__init__("paperkg-texts-", directory)
+        self._pending: list[bytes] = []
+        self._pending_size = 0
+        self._buffer = buffer
+
+    def put(self, text: str) -> Spooled:
+        data = text.encode()
+        at = self._end + self._pending_size
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= self._buffer:
+            self._flush()
+        return Spooled(self, at << _LENGTH_BITS | len(data))
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._append(b"".join(self._pending))
+            self._pending, self._pending_size = [], 0
+
+    def text(self, ref: int) -> str:
+        offset, length = ref >> _LENGTH_BITS, ref & ((1 << _LENGTH_BITS) - 1)
+        if offset + length > self._end:
+            self._flush()
+        return self._read(offset, length).decode()
+
+
+class Spooled:
+    """A text kept in a :class:`TextSpool`; ``str()`` reads it back."""
+
+    __slots__ = ("ref", "spool")
+
+    def __init__(self, spool: TextSpool, ref: int) -> None:
+        self.spool = spool
+        self.ref = ref
+
+    def __str__(self) -> str:
+        return self.spool.text(self.ref)
+
+    def __repr__(self) -> str:
+        return f"Spooled({str(self)!r})"
+
+
+def unspooled(value: Any) -> Any:
+    """``value``, or the text it stands for when it is a :class:`Spooled` handle."""
+    return value.spool.text(value.ref) if type(value) is Spooled else value
