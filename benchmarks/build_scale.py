@@ -10,9 +10,10 @@ For each size, writes a synthetic corpus (``benchmarks/synth.py``, gzip JSON Lin
 measuring its wall time and its peak resident memory (``ru_maxrss`` of that very child, from
 ``os.wait4``). ``--jobs`` is passed only when ``paperkg build --help`` offers it; otherwise the run
 is single-process and the JSON says so; ``--compare-jobs`` adds the smallest size built with
-``--jobs 1`` as the baseline. When the help offers ``--update``, the largest graph is then
-updated with ``--update`` new papers (records numbered after the corpus) and that time is reported
-as a fraction of the full build. Prints one JSON object.
+``--jobs 1`` as the baseline, and ``paperkg extract`` of that corpus with ``--jobs 1`` and
+``--jobs N`` (the parallel stage alone, with a check that both give the same bytes). When the
+help offers ``--update``, the largest graph is then updated with ``--update`` new papers (records
+numbered after the corpus) and that time is reported as a fraction of the full build. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -158,6 +159,31 @@ def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict
     return result
 
 
+def extract_jobs(
+    cmd: list[str], corpus: Path, n: int, jobs: int, workdir: Path, timeout: float
+) -> dict[str, Any]:
+    """``paperkg extract`` of ``corpus`` with ``--jobs 1`` and with ``--jobs N``: wall seconds of each,
+    the speed-up, and whether the two outputs are the same bytes."""
+    walls, outs = {}, {}
+    for j in (1, jobs):
+        outs[j] = workdir / f"extract-{n}-jobs{j}.jsonl"
+        argv = [*cmd, "extract", str(corpus), "-o", str(outs[j]), "--quiet", "--jobs", str(j)]
+        r = run_child(argv, workdir, f"extract-{n}-jobs{j}", timeout)
+        if r["exit_code"] != 0:
+            return {"papers": n, "jobs": j, "exit_code": r["exit_code"], "error": r.get("error")}
+        walls[j] = r["wall_s"]
+    return {
+        "papers": n,
+        "command": f"{Path(cmd[0]).name} extract CORPUS -o FILE --quiet --jobs N",
+        "jobs": jobs,
+        "jobs1_s": walls[1],
+        "jobs_s": walls[jobs],
+        "speedup": round(walls[1] / walls[jobs], 2),
+        "outputs_identical": outs[1].read_bytes() == outs[jobs].read_bytes(),
+        "exit_code": 0,
+    }
+
+
 def _sizes_of(out: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()}
 
@@ -239,6 +265,10 @@ def measure(
                 base["papers_per_s"] = round(n / r["wall_s"], 1)
                 base["speedup_with_jobs"] = round(r["wall_s"] / first["wall_s"], 2)
             report["jobs1_baseline"] = base
+            # the extraction alone, where the processes work (the build also adds to the graph
+            # and writes its files in one process)
+            corpus = workdir / f"corpus-{n}.jsonl.gz"
+            report["extract_jobs"] = extract_jobs(cmd, corpus, n, jobs, workdir, timeout)
         ok = [r for r in report["runs"] if r["exit_code"] == 0]
         if len(ok) >= 2:  # per-paper time and memory at the largest size vs. the smallest
             a, b = ok[0], ok[-1]
@@ -289,7 +319,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=None, help="pass --jobs N when paperkg build supports it")
     ap.add_argument(
-        "--compare-jobs", action="store_true", help="with --jobs N > 1: also build the smallest size with 1"
+        "--compare-jobs",
+        action="store_true",
+        help="with --jobs N > 1: also build the smallest size with 1, and time `paperkg extract` of it "
+        "with 1 and N",
     )
     ap.add_argument("--update", type=int, default=1000, help="new papers for the --update run (0: none)")
     ap.add_argument("--no-rdf", action="store_true", help="also pass --no-rdf (skip graph.ttl)")

@@ -116,6 +116,15 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
                     },
                 ],
                 "jobs1_baseline": {"papers": 10_000, "wall_s": 30.0, "exit_code": 0},
+                "extract_jobs": {
+                    "papers": 10_000,
+                    "jobs": 2,
+                    "jobs1_s": 12.0,
+                    "jobs_s": 7.0,
+                    "speedup": 1.71,
+                    "outputs_identical": True,
+                    "exit_code": 0,
+                },
                 "update": {
                     "new_papers": 1000,
                     "base_papers": 100_000,
@@ -133,7 +142,10 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
     mem = rows["build 100,000 abstracts, peak memory MiB"]
     assert (mem["value"], mem["met"], mem["measure"]) == (2100.0, False, "PSS of all its processes")
     assert rows["build 1,000,000 abstracts (--jobs 2), wall s"]["met"] is None  # not run
-    assert rows["--jobs 2 speed-up, 10,000 abstracts"]["value"] == 1.88
+    extraction = rows["--jobs 2 speed-up of extraction (paperkg extract), 10,000 abstracts"]
+    assert (extraction["value"], extraction["met"], extraction["baseline_value"]) == (1.71, False, 12.0)
+    whole = rows["--jobs 2 speed-up of the whole build, 10,000 abstracts"]
+    assert (whole["value"], whole["met"], whole["information"]) == (1.88, None, True)
     assert rows["update with 1,000 new abstracts on 100,000, fraction of the full build"]["met"] is True
     assert run._with_size(["--sizes", "1", "2", "--update", "3"], "9") == [
         "--sizes",
@@ -151,3 +163,16 @@ def test_the_memory_of_a_process_tree_counts_shared_pages_once() -> None:
     assert rss > 0
     if Path("/proc/self/smaps_rollup").exists():
         assert 0 < pss <= rss  # this process's library pages are shared with others
+
+
+def test_extraction_with_jobs_is_timed_against_one_process_and_gives_the_same_bytes(
+    synth: ModuleType, tmp_path: Path
+) -> None:
+    bs = _load("build_scale")
+    corpus = tmp_path / "corpus.jsonl.gz"
+    synth.write_corpus(corpus, 60, seed=3)
+    r = bs.extract_jobs(bs.paperkg_command(), corpus, 60, 2, tmp_path, 300.0)
+    assert r["exit_code"] == 0, r
+    assert r["jobs1_s"] > 0 and r["jobs_s"] > 0 and r["speedup"] == round(r["jobs1_s"] / r["jobs_s"], 2)
+    assert r["outputs_identical"] is True
+    assert len((tmp_path / "extract-60-jobs2.jsonl").read_text().splitlines()) == 60
