@@ -33,12 +33,40 @@ def extract_parallel(papers: list[Paper], *args: Any, **kwargs: Any) -> Iterator
         yield from unpack(packed.data)
 
 
-def test_workers_give_the_extractions_of_one_process(extractor: Any) -> None:
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "fresh"])
+def test_workers_give_the_extractions_of_one_process(
+    extractor: Any, fork: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    methods: list[str] = []
+    real = parallel.ProcessPoolExecutor
+
+    def seen(*a: Any, **k: Any) -> Any:
+        methods.append(k["mp_context"].get_start_method())
+        return real(*a, **k)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", seen)
     given = papers(7)
     one = list(extractor.pipe(given))
     # small=0: the workers run even for this input; batches of 3 come back in order
-    two = list(extract_parallel(given, None, 2, batch_size=3, local=extractor, small=0))
+    two = list(extract_parallel(given, None, 2, batch_size=3, local=extractor, small=0, fork=fork))
     assert two == one
+    # forked workers start with this process's extractor; fresh ones load their own
+    assert methods == (["fork"] if fork else ["forkserver"])
+
+
+def test_forked_workers_collect_garbage_while_this_process_pauses_it(extractor: Any) -> None:
+    import gc
+
+    from paperkg.graph import gc_paused
+
+    with (
+        gc_paused(),
+        parallel.ProcessPoolExecutor(
+            1, mp_context=parallel.mp.get_context("fork"), initializer=parallel._adopt, initargs=(extractor,)
+        ) as pool,
+    ):
+        assert pool.submit(gc.isenabled).result() is True
+        assert gc.isenabled() is False
 
 
 def test_a_small_input_is_extracted_here(extractor: Any, monkeypatch: pytest.MonkeyPatch) -> None:

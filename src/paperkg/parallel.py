@@ -5,10 +5,12 @@ memory stays flat however long the input is. An input too small to pay for start
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 
@@ -23,6 +25,13 @@ _worker: Extractor | None = None
 def _init(registry: str | None) -> None:
     global _worker
     _worker = Extractor(registry=registry)
+
+
+def _adopt(extractor: Extractor) -> None:
+    """A forked worker's start: the parent's extractor is already loaded in its memory."""
+    global _worker
+    _worker = extractor
+    gc.enable()  # the parent may have paused it; what the worker inherited is frozen (not scanned)
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,18 @@ def _packed(found: list[PaperExtraction]) -> Packed:
 def _extract_batch(papers: list[Paper]) -> Packed:
     assert _worker is not None, "worker not initialized"
     return _packed(list(_worker.pipe(papers)))
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """Every object of this process moved out of the collector's reach for the block
+    (:func:`gc.freeze`): a child forked in it never scans them, so it does not copy the pages of
+    objects it never uses (the collector writes to every object it visits)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -72,10 +93,15 @@ def extract_packed(
     local: Extractor | None = None,
     small: int = SMALL_INPUT,
     batches_per_worker: int = BATCHES_PER_WORKER,
+    fork: bool = True,
 ) -> Iterator[Packed]:
     """The extractions of ``papers`` in input order, in packed batches, spread over ``jobs``
     processes; with ``local`` (an extractor of the same registry), fewer than ``small`` papers are
-    extracted by it here."""
+    extracted by it here.
+
+    With ``fork`` and ``local``, the workers are forked from this process, so they start at once
+    with ``local`` loaded; pass ``fork=False`` when this process holds much memory that the workers
+    do not need (an existing graph), and they start from a fresh server process instead."""
     if local is not None:
         it = iter(papers)
         head = list(islice(it, small))
@@ -84,18 +110,22 @@ def extract_packed(
                 yield _packed(list(local.pipe(batch)))
             return
         papers = chain(head, it)
-    # Workers start from a fresh server process, not a fork of this one: a build --update holds the
-    # whole existing graph in memory, which forked workers would each carry.
     methods = mp.get_all_start_methods()
-    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if fork and local is not None and "fork" in methods:
+        # Forked from this process, the workers start with its extractor already loaded.
+        ctx, init, args = mp.get_context("fork"), _adopt, (local,)
+    else:
+        # From a fresh server process: its workers carry nothing of this one.
+        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        init, args = _init, (registry,)
     batches = _batches(papers, batch_size)
     for first in batches:  # one pool per generation of workers
-        generation = chain([first], islice(batches, batches_per_worker * jobs - 1))
-        with ProcessPoolExecutor(
-            max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(registry,)
-        ) as pool:
+        rest = islice(batches, batches_per_worker * jobs - 1)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init, initargs=args) as pool:
             pending: deque[Future[Packed]] = deque()
-            for batch in generation:
+            with _frozen():  # a forking pool starts its workers at the first submit
+                pending.append(pool.submit(_extract_batch, first))
+            for batch in rest:
                 pending.append(pool.submit(_extract_batch, batch))
                 while len(pending) >= 2 * jobs:
                     yield pending.popleft().result()

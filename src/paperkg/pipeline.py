@@ -248,7 +248,9 @@ def extract_corpus(
         # No cyclic collections while results come in (spaCy runs in the workers, not here):
         # each would go over the resolver's tables.
         with gc_paused():
-            for packed in extract_packed(papers, extractor.registry, jobs, local=extractor):
+            # Workers forked from this process unless it holds an existing graph.
+            packs = extract_packed(papers, extractor.registry, jobs, local=extractor, fork=base is None)
+            for packed in packs:
                 log.append_packed(packed.data, packed.count)
                 resolver.add_votes(packed.votes)
                 if progress:
