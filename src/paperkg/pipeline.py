@@ -284,10 +284,13 @@ def run(
     graph = base if base is not None else KnowledgeGraph()
     # A full build keeps the abstracts on disk (the largest part of a large graph); an update's
     # few new papers keep theirs in memory.
-    builder = GraphBuilder(graph, resolver, TextSpool() if base is None else None)
+    spool = TextSpool() if base is None else None
+    builder = GraphBuilder(graph, resolver, spool)
     with gc_paused():
         for ext in extractions:
             builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
+    if spool is not None:
+        spool.flush()  # the files' writers (one may be a forked copy) only read it
     if base is not None:
         index.update_sources(graph)
     summary.set_graph(graph)

@@ -155,10 +155,11 @@ class TextSpool(_Spill):
         self._pending.append(data)
         self._pending_size += len(data)
         if self._pending_size >= self._buffer:
-            self._flush()
+            self.flush()
         return Spooled(self, at << _LENGTH_BITS | len(data))
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write out the buffer (before a fork, so that the copy only ever reads the file)."""
         if self._pending:
             self._append(b"".join(self._pending))
             self._pending, self._pending_size = [], 0
@@ -166,7 +167,7 @@ class TextSpool(_Spill):
     def text(self, ref: int) -> str:
         offset, length = ref >> _LENGTH_BITS, ref & ((1 << _LENGTH_BITS) - 1)
         if offset + length > self._end:
-            self._flush()
+            self.flush()
         return self._read(offset, length).decode()
 
 
