@@ -25,7 +25,7 @@ import networkx as nx
 
 from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
-from paperkg.spill import Spooled, unspooled
+from paperkg.spill import Spooled
 
 LIST_PROPS = ("aliases", "authors", "categories", "dates", "sources")
 # Properties whose text may be held in a spill file (a :class:`~paperkg.spill.Spooled` handle).
@@ -111,8 +111,9 @@ def _node_props(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """A node's attributes with any spooled text read back."""
     props = dict(attrs)
     for k in SPOOLED_PROPS:
-        if type(props.get(k)) is Spooled:
-            props[k] = unspooled(props[k])
+        v = props.get(k)
+        if type(v) is Spooled:
+            props[k] = str(v)
     return props
 
 

@@ -185,8 +185,3 @@ class Spooled:
 
     def __repr__(self) -> str:
         return f"Spooled({str(self)!r})"
-
-
-def unspooled(value: Any) -> Any:
-    """``value``, or the text it stands for when it is a :class:`Spooled` handle."""
-    return value.spool.text(value.ref) if type(value) is Spooled else value
