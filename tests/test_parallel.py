@@ -57,7 +57,7 @@ def test_workers_give_the_extractions_of_one_process(
 def test_forked_workers_collect_garbage_while_this_process_pauses_it(extractor: Any) -> None:
     import gc
 
-    from paperkg.graph import gc_paused
+    from paperkg.collector import gc_paused
 
     with (
         gc_paused(),

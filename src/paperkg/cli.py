@@ -219,7 +219,6 @@ def extract(
     quiet: bool,
 ) -> None:
     """Extract entities and URLs from INPUTS, one JSON line per paper."""
-    from paperkg.graph import gc_paused
     from paperkg.pipeline import extract_corpus
 
     _check_inputs(inputs)
@@ -229,13 +228,12 @@ def extract(
     )
     progress.close()
     lines = (json.dumps(x.to_json(names), ensure_ascii=False) + "\n" for x in extractions)
-    with gc_paused():  # reading the extractions back makes many objects, none in a cycle
-        if output == "-":
-            for line in lines:
-                sys.stdout.write(line)
-        else:
-            with atomic_open(Path(output)) as f:
-                f.writelines(lines)
+    if output == "-":
+        for line in lines:
+            sys.stdout.write(line)
+    else:
+        with atomic_open(Path(output)) as f:
+            f.writelines(lines)
     if not quiet:
         click.echo(
             f"{summary.papers:,} papers extracted ({summary.records_read:,} records read, "

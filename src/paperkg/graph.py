@@ -7,7 +7,6 @@ a type between two nodes) and carry ``type`` plus their properties.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from typing import IO, Any
 
 import networkx as nx
 
+from paperkg.collector import gc_paused
 from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.spill import Spooled
@@ -34,22 +34,6 @@ SPOOLED_PROPS = ("abstract",)
 
 class GraphFormatError(ValueError):
     """graph.json is not a paperkg graph."""
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection in the block (nested blocks are fine).
-
-    Building or reading a large graph makes millions of objects, none in a cycle; each batch of
-    them triggers a collection, and the oldest generation's ones go over every object there is
-    (spaCy's included): 30-45% of the time of graph building and saving, at 10k papers."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager

@@ -10,10 +10,10 @@ import multiprocessing as mp
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, islice
 
+from paperkg.collector import frozen
 from paperkg.extract import Extractor
 from paperkg.model import Paper, PaperExtraction
 from paperkg.resolve import Vote, votes
@@ -53,18 +53,6 @@ def _packed(found: list[PaperExtraction]) -> Packed:
 def _extract_batch(papers: list[Paper]) -> Packed:
     assert _worker is not None, "worker not initialized"
     return _packed(list(_worker.pipe(papers)))
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """Every object of this process moved out of the collector's reach for the block
-    (:func:`gc.freeze`): a child forked in it never scans them, so it does not copy the pages of
-    objects it never uses (the collector writes to every object it visits)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -123,7 +111,7 @@ def extract_packed(
         rest = islice(batches, batches_per_worker * jobs - 1)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init, initargs=args) as pool:
             pending: deque[Future[Packed]] = deque()
-            with _frozen():  # a forking pool starts its workers at the first submit
+            with frozen():  # a forking pool starts its workers at the first submit
                 pending.append(pool.submit(_extract_batch, first))
             for batch in rest:
                 pending.append(pool.submit(_extract_batch, batch))

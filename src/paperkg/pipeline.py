@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from paperkg.collector import gc_paused
 from paperkg.extract import Extractor
 from paperkg.extract.urls import absolute_url, normalize_url
-from paperkg.graph import KnowledgeGraph, gc_paused
+from paperkg.graph import KnowledgeGraph
 from paperkg.model import (
     Edge,
     EdgeType,

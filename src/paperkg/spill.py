@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from paperkg.collector import gc_paused
 from paperkg.model import PaperExtraction
 
 BATCH = 512
@@ -32,7 +33,8 @@ def pack(extractions: list[PaperExtraction]) -> bytes:
 
 
 def unpack(data: bytes) -> list[PaperExtraction]:
-    batch: list[PaperExtraction] = pickle.loads(data)
+    with gc_paused():  # thousands of new objects a batch, none in a cycle
+        batch: list[PaperExtraction] = pickle.loads(data)
     return batch
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from paperkg.collector import gc_paused
 from paperkg.files import remove_quietly
 from paperkg.graph import (
     LIST_PROPS,
@@ -40,7 +41,6 @@ from paperkg.graph import (
     Span,
     Splice,
     atomic_file,
-    gc_paused,
     splice_json,
 )
 from paperkg.model import Edge, EdgeType, Node, NodeKind, PaperExtraction
