@@ -709,7 +709,7 @@ def write_update(
         return full
 
     if rdf_in_full and base_iri is not None:
-        state.take_ttl(base_iri, _write_ttl(out / TTL, whole(), base_iri).spans)
+        state.take_ttl(base_iri, _ttl_spans(_write_ttl(out / TTL, whole(), base_iri)))
     state.save(out)
     return whole
 
