@@ -132,3 +132,20 @@ def test_rules_work_on_spacy_blank() -> None:
     doc = BLANK("We release DenseFusion-1M, a dataset. It is used with CLIP.")
     got = {c.text for c in find_candidates(doc, LEX)}
     assert "CLIP" in got
+
+
+def test_component_writes_spans_unless_asked_not_to() -> None:
+    from paperkg.extract.components import CANDS_KEY, SPANS_KEY
+
+    text = "We evaluate LLaVA-1.5 on COCO and the new MMBench benchmark."
+    with_spans = NLP(text)
+    cands = with_spans.user_data[CANDS_KEY]
+    assert [(s.start, s.end, s.label_) for s in with_spans.spans[SPANS_KEY]] == [
+        (c.start, c.end, c.type.value if c.type else "entity") for c in cands
+    ]
+    assert {s.text for s in with_spans.spans[SPANS_KEY]} >= {"LLaVA-1.5", "COCO", "MMBench"}
+    bare = make_nlp(spans=False)(text)
+    assert SPANS_KEY not in bare.spans
+    assert [(c.start, c.end, c.type) for c in bare.user_data[CANDS_KEY]] == [
+        (c.start, c.end, c.type) for c in cands
+    ]

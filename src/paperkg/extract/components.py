@@ -26,7 +26,9 @@ CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (rules.Cand)
 _TOKEN_MATCH = re.compile(r"^[A-Za-z0-9][\w.\-/+]*\([a-z]+\)$")
 
 
-def make_nlp(registry: str | None = None) -> Language:
+def make_nlp(registry: str | None = None, spans: bool = True) -> Language:
+    """The pipeline. With ``spans=False`` the component keeps its candidates in ``doc.user_data``
+    only, without making a spaCy ``Span`` for each (the extractor reads the records)."""
     nlp = spacy.blank("en")
     # Keep hyphenated names whole ("Qwen2-VL", "CLIP-MoE"): drop the letter-hyphen-letter infix.
     infixes = [p for p in nlp.Defaults.infixes if "-" not in p and "–" not in p]
@@ -50,14 +52,16 @@ def make_nlp(registry: str | None = None) -> Language:
     suffixes.append(r"(?<=[A-Z0-9+])\.$")
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.token_match = _TOKEN_MATCH.match
-    nlp.add_pipe("paperkg_entities", config={"registry": registry})
+    nlp.add_pipe("paperkg_entities", config={"registry": registry, "spans": spans})
     return nlp
 
 
-@Language.factory("paperkg_entities", default_config={"registry": None})
-def create_entities_component(nlp: Language, name: str, registry: str | None) -> EntitiesComponent:
+@Language.factory("paperkg_entities", default_config={"registry": None, "spans": True})
+def create_entities_component(
+    nlp: Language, name: str, registry: str | None, spans: bool
+) -> EntitiesComponent:
     lex = load_lexicon(registry)
-    return EntitiesComponent(lex, rules.registry_matcher(nlp, lex, nlp.make_doc))
+    return EntitiesComponent(lex, rules.registry_matcher(nlp, lex, nlp.make_doc), spans)
 
 
 class EntitiesComponent:
@@ -66,15 +70,17 @@ class EntitiesComponent:
     ``doc.user_data["field"]`` is ``"title"`` or ``"abstract"`` (default abstract).
     """
 
-    def __init__(self, lex: Lexicon, matcher: PhraseMatcher | None = None) -> None:
+    def __init__(self, lex: Lexicon, matcher: PhraseMatcher | None = None, spans: bool = True) -> None:
         self.lex = lex
         self.matcher = matcher
+        self.spans = spans
 
     def __call__(self, doc: Doc) -> Doc:
         cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher)
-        doc.spans[SPANS_KEY] = [
-            Span(doc, c.start, c.end, label=c.type.value if c.type else "entity") for c in cands
-        ]
+        if self.spans:
+            doc.spans[SPANS_KEY] = [
+                Span(doc, c.start, c.end, label=c.type.value if c.type else "entity") for c in cands
+            ]
         doc.user_data[CANDS_KEY] = cands
         return doc
 
