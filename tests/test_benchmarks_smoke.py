@@ -98,10 +98,37 @@ def test_extract_speed_returns_positive_figures() -> None:
     assert r["tokens"] > 50 * 100 and r["entities_and_urls"] > 0
 
 
+def test_extract_speed_races_on_real_papers_too(tmp_path: Path) -> None:
+    extract_speed = _load("extract_speed")
+    papers = extract_speed.synthetic_papers(30, seed=3)
+    path = tmp_path / "real.jsonl"
+    records = [{"id": p.id, "title": p.title, "abstract": p.abstract} for p in papers]
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    r = extract_speed.measure_real(str(path))
+    assert (r["abstracts"], r["warmup_abstracts"]) == (15, 15)
+    assert r["tokenizer_per_s"] > 0 and r["extractor_per_s"] > 0 and r["entities_and_urls"] > 0
+    assert r["ratio"] == pytest.approx(r["extractor_per_s"] / r["tokenizer_per_s"], abs=0.002)
+    # 30 abstracts hold fewer than 50,000 words: every distinct word of them is counted
+    words = {w for p in papers for w in f"{p.title} {p.abstract}".split()}
+    assert r["distinct_in_first_50k_words"] == len(words)
+    assert extract_speed.distinct_words(papers, words=3) <= 3
+
+
 def test_goals_report_every_scale_goal_with_its_verdict() -> None:
     run = _load("run")
     results = {
-        "extract_speed": {"result": {"extractor_per_s": 800.0, "tokenizer_per_s": 4000.0}},
+        "extract_speed": {
+            "result": {
+                "extractor_per_s": 800.0,
+                "tokenizer_per_s": 4000.0,
+                "real": {
+                    "abstracts": 119,
+                    "ratio": 0.37,
+                    "tokenizer_per_s": 1250.0,
+                    "extractor_per_s": 460.0,
+                },
+            }
+        },
         "build_scale": {
             "result": {
                 "jobs": 2,
@@ -137,6 +164,9 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
     rows = {r["goal"]: r for r in run.goals(results)}
     assert rows["extraction, abstracts/s on one core"]["met"] is False
     assert rows["extraction rate / bare tokenizer rate"]["value"] == 0.2
+    real = rows["extraction rate / bare tokenizer rate on 119 real abstracts"]
+    assert (real["value"], real["met"], real["information"]) == (0.37, None, True)
+    assert real["baseline_value"] == 1250.0
     assert rows["build 100,000 abstracts (--jobs 2), wall s"]["met"] is True
     # the memory of all the build's processes decides, not its largest one alone
     mem = rows["build 100,000 abstracts, peak memory MiB"]
