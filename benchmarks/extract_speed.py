@@ -208,7 +208,12 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--n must be >= 1")
     result = measure(args.n, args.seed, args.warmup, args.repeats)
     if args.real:
-        result["real"] = measure_real(args.real, args.repeats)
+        from paperkg.readers import InputError
+
+        try:
+            result["real"] = measure_real(args.real, args.repeats)
+        except InputError as exc:
+            ap.error(str(exc))
     print(json.dumps(result))
     return 0
 

@@ -111,7 +111,19 @@ def test_extract_speed_races_on_real_papers_too(tmp_path: Path) -> None:
     # 30 abstracts hold fewer than 50,000 words: every distinct word of them is counted
     words = {w for p in papers for w in f"{p.title} {p.abstract}".split()}
     assert r["distinct_in_first_50k_words"] == len(words)
-    assert extract_speed.distinct_words(papers, words=3) <= 3
+    first = f"{papers[0].title} {papers[0].abstract}".split()[:3]
+    assert extract_speed.distinct_words(papers, words=3) == len(set(first))
+
+
+def test_extract_speed_says_in_one_line_when_the_real_file_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extract_speed = _load("extract_speed")
+    with pytest.raises(SystemExit) as exited:
+        extract_speed.main(["--n", "1", "--warmup", "0", "--real", str(tmp_path / "none.jsonl")])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "none.jsonl" in err[-1] and "Traceback" not in "\n".join(err)
 
 
 def test_goals_report_every_scale_goal_with_its_verdict() -> None:
