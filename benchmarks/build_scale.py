@@ -12,9 +12,9 @@ measuring its wall time and its peak resident memory (``ru_maxrss`` of that very
 is single-process and the JSON says so; ``--compare-jobs`` adds the smallest size built with
 ``--jobs 1`` as the baseline, and ``paperkg extract`` of the largest corpus up to 100,000 with
 ``--jobs 1`` and ``--jobs N`` (the parallel stage alone, with a check that both give the same
-bytes). When the
-help offers ``--update``, the largest graph is then updated with ``--update`` new papers (records
-numbered after the corpus) and that time is reported as a fraction of the full build. Prints one JSON object.
+bytes). When the help offers ``--update``, the largest graph is then updated with ``--update`` new
+papers (records numbered after the corpus) and that time is reported as a fraction of the full
+build. Prints one JSON object.
 """
 
 from __future__ import annotations
