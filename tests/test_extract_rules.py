@@ -149,3 +149,19 @@ def test_component_writes_spans_unless_asked_not_to() -> None:
     assert [(c.start, c.end, c.type) for c in bare.user_data[CANDS_KEY]] == [
         (c.start, c.end, c.type) for c in cands
     ]
+
+
+def test_lean_lexemes_change_no_candidate_and_skip_unused_attributes() -> None:
+    text = (
+        "We introduce Zorblax-7B, a model trained on the Quuxbench dataset, and compare it with "
+        "LLaVA-1.5 and CLIP on COCO, Flickr30K and NoCaps (see https://github.com/x/y)."
+    )
+    full, lean = make_nlp(spans=False), make_nlp(spans=False, lean_lexemes=True)
+    a, b = full(text), lean(text)
+    assert [t.text for t in a] == [t.text for t in b]
+    assert [(c.start, c.end, c.type, c.type_strength) for c in a.user_data["paperkg_cands"]] == [
+        (c.start, c.end, c.type, c.type_strength) for c in b.user_data["paperkg_cands"]
+    ]
+    word = b[2]  # "Zorblax-7B": a new word for both vocabularies
+    assert (word.lower_, word.is_alpha, word.is_lower, word.is_punct) == ("zorblax-7b", False, False, False)
+    assert a[2].shape_ == "Xxxxx-dX" and word.shape_ == ""

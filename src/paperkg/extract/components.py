@@ -10,6 +10,7 @@ import itertools
 import re
 
 import spacy
+from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -24,12 +25,21 @@ CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (rules.Cand)
 
 # A name with a parenthesised lower-case tail stays one token: "GPT-4V(ision)".
 _TOKEN_MATCH = re.compile(r"^[A-Za-z0-9][\w.\-/+]*\([a-z]+\)$")
+# The lexeme attributes the rules read (rules.arrays, and Token.is_alpha / lower_).
+_RULE_ATTRS = (LOWER, IS_ALPHA, IS_LOWER, IS_PUNCT)
 
 
-def make_nlp(registry: str | None = None, spans: bool = True) -> Language:
+def make_nlp(registry: str | None = None, spans: bool = True, lean_lexemes: bool = False) -> Language:
     """The pipeline. With ``spans=False`` the component keeps its candidates in ``doc.user_data``
-    only, without making a spaCy ``Span`` for each (the extractor reads the records)."""
+    only, without making a spaCy ``Span`` for each (the extractor reads the records).
+
+    With ``lean_lexemes=True`` a new word's lexeme gets only the attributes the rules read
+    (lower case, alphabetic, lower-case, punctuation). spaCy otherwise computes some twenty for
+    every new word (shape, norm, prefix, suffix, like_num, …) and keeps their strings."""
     nlp = spacy.blank("en")
+    if lean_lexemes:
+        getters = nlp.vocab.lex_attr_getters
+        nlp.vocab.lex_attr_getters = {k: getters[k] for k in _RULE_ATTRS}
     # Keep hyphenated names whole ("Qwen2-VL", "CLIP-MoE"): drop the letter-hyphen-letter infix.
     infixes = [p for p in nlp.Defaults.infixes if "-" not in p and "–" not in p]
     infixes.append(r"(?<=[a-z])[—–](?=[A-Za-z])")

@@ -82,7 +82,7 @@ class Extractor:
 
     def __init__(self, registry: str | None = None, batch_size: int = 64) -> None:
         self.registry = registry
-        self.nlp = make_nlp(registry, spans=False)
+        self.nlp = make_nlp(registry, spans=False, lean_lexemes=True)
         self.lex: Lexicon = load_lexicon(registry)
         self.batch_size = batch_size
 
