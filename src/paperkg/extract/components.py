@@ -14,9 +14,9 @@ from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from paperkg.extract import rules
+from paperkg.extract.affixes import InfixFinditer, PrefixSearch, SuffixSearch
 from paperkg.extract.lexicon import Lexicon, load_lexicon
 from paperkg.model import EntityType
 
@@ -55,13 +55,15 @@ def make_nlp(registry: str | None = None, spans: bool = True, lean_lexemes: bool
     infixes.append(r"(?<=[A-Za-z]{2})/(?=[A-Za-z]{2})")
     infixes.append(r"(?<=[A-Za-z0-9]{2})/(?=[A-Z]{2})")  # "NIST04/NIST05/CWMT2008"
     infixes.append(r"(?<=[a-z]\.),(?=[A-Z])")
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # The affix searches are spaCy's compiled patterns behind faster stand-ins (extract/affixes.py).
+    nlp.tokenizer.infix_finditer = InfixFinditer(infixes)
     # A full stop after a capital or "+" ends the sentence ("… on GPT-4V.", "RefCOCO+.").
     # Sizes stay on their names ("CCMD-8M", "DetailedTextCaps-100K"): drop the unit and currency suffixes.
     suffixes = [x for x in nlp.Defaults.suffixes if not x.startswith("(?<=[0-9])")]
     suffixes.append(r"(?<=[A-Z0-9+])\.$")
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.suffix_search = SuffixSearch(suffixes)
     nlp.tokenizer.token_match = _TOKEN_MATCH.match
+    nlp.tokenizer.prefix_search = PrefixSearch(nlp.Defaults.prefixes)
     nlp.add_pipe("paperkg_entities", config={"registry": registry, "spans": spans})
     return nlp
 
