@@ -169,26 +169,45 @@ class SuffixSearch:
 class InfixFinditer:
     """Callable like ``compile_infix_regex(pieces).finditer``, finding the same matches.
 
-    Every match consumes a character, and the first one it consumes comes from a set read from
-    the pieces (hyphens, slashes, dots…); a string holding none of them has no match, and most
-    words are such strings. Others are searched as before. When a piece's first characters
-    cannot be read, every string is searched.
+    Every match consumes a character, and the first one it consumes is where the match starts:
+    it comes from a set read from the pieces (hyphens, slashes, dots…). So the pieces are tried
+    only where such a character stands, and only those that can start with it, left to right,
+    the next try after the end of a match, as ``finditer`` goes. Most words hold none of these
+    characters and are not searched at all. When a piece's first characters cannot be read,
+    every string is searched with the plain pattern.
     """
 
     def __init__(self, pieces: list[str]) -> None:
         pieces = [p for p in pieces if p.strip()]
         self.pattern = compile_infix_regex(pieces)
-        self.__self__ = self.pattern
-        starts: set[str] | None = set()
+        self.__self__ = self.pattern  # spaCy reads infix_finditer.__self__.pattern when saving
+        starting: dict[str, list[str]] | None = {}
         for piece in pieces:
             chars, _ = _readable(piece, last=False)
-            if chars is None or starts is None:
-                starts = None
+            if chars is None or starting is None:
+                starting = None
                 continue
-            starts |= chars
-        self.triggers = frozenset(starts) if starts is not None else None
+            for ch in chars:
+                starting.setdefault(ch, []).append(piece)
+        self.by_first = _by_char(starting, compile_infix_regex) if starting is not None else None
+        self.first_chars = frozenset(starting or ())
+        klass = "".join(map(re.escape, sorted(self.first_chars)))
+        self.triggers = re.compile(f"[{klass}]") if klass else re.compile("(?!)")
 
     def __call__(self, text: str) -> Iterator[re.Match[str]]:
-        if self.triggers is not None and self.triggers.isdisjoint(text):
+        if self.by_first is None:
+            return self.pattern.finditer(text)
+        if self.first_chars.isdisjoint(text):
             return iter(())
-        return self.pattern.finditer(text)
+        return self._matches(text, self.by_first)
+
+    def _matches(self, text: str, by_first: dict[str, re.Pattern[str]]) -> Iterator[re.Match[str]]:
+        end = 0
+        for hit in self.triggers.finditer(text):
+            at = hit.start()
+            if at < end:
+                continue
+            m = by_first[text[at]].match(text, at)
+            if m is not None:
+                yield m
+                end = m.end()
