@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -144,12 +145,12 @@ class TokArrays:
     """Plain-Python views of a doc's tokens, built once per doc: the rules read these instead of
     creating spaCy ``Token`` objects again and again (the hot path)."""
 
-    text: list[str]
-    lower: list[str]
-    is_lower: list[bool]
-    is_punct: list[bool]
-    plain: list[bool]  # punctuation, or a plain lower-case or capitalized word: never a name by its shape
-    key: list[str]  # each token's comparison key (lexicon.norm)
+    text: tuple[str, ...]
+    lower: tuple[str, ...]
+    is_lower: tuple[bool, ...]
+    is_punct: tuple[bool, ...]
+    plain: tuple[bool, ...]  # punctuation, or a plain lower-case or capitalized word: never a name by shape
+    key: tuple[str, ...]  # each token's comparison key (lexicon.norm)
     sent_starts: list[int]  # token index of each sentence's first token
     idx: list[int]  # character offset of each token
     string: str  # the doc's text
@@ -193,7 +194,7 @@ class TokArrays:
 _SENT_END = frozenset((".", "!", "?", "…", "。", "！", "？"))
 
 
-def _sentence_starts(text: list[str], is_punct: list[bool]) -> list[int]:
+def _sentence_starts(text: Sequence[str], is_punct: Sequence[bool]) -> list[int]:
     """Sentence starts the way spaCy's sentencizer finds them: after a full stop, the first token
     that is not punctuation."""
     starts = [0]
@@ -235,10 +236,10 @@ def arrays(doc: Doc) -> TokArrays:
             cols = doc.to_array([ORTH, IDX])
             get = _LEXEME_INFO.get
             infos = [get(o) or _lexeme_info(doc, o) for o in cols[:, 0].tolist()]
-            text, lower, is_lower, is_punct, plain, key = (list(x) for x in zip(*infos, strict=True))
+            text, lower, is_lower, is_punct, plain, key = zip(*infos, strict=True)
             idx = cols[:, 1].tolist()
         else:
-            text, lower, is_lower, is_punct, plain, key, idx = [], [], [], [], [], [], []
+            text, lower, is_lower, is_punct, plain, key, idx = (), (), (), (), (), (), []
         starts = _sentence_starts(text, is_punct)
         cached = TokArrays(text, lower, is_lower, is_punct, plain, key, starts, idx, string)
         doc.user_data["tok_arrays"] = cached
@@ -421,7 +422,7 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
     return out
 
 
-def _long_form_for(acr: str, words: list[str]) -> int | None:
+def _long_form_for(acr: str, words: Sequence[str]) -> int | None:
     """How many of ``words`` (the words before the parenthesis) form the long form of ``acr``:
     its letters must appear in order, the first at the start of a word (Schwartz & Hearst)."""
     chars = [c.lower() for c in acr if c.isalnum()]
@@ -852,8 +853,8 @@ def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
 _LIST_SEPARATORS = frozenset(("and", "or", ","))
 
 
-def positions(items: list[Any], value: object) -> list[int]:
-    """Every index of ``value`` in ``items`` (list.count and list.index scan in C)."""
+def positions(items: Sequence[Any], value: object) -> list[int]:
+    """Every index of ``value`` in ``items`` (count and index scan in C)."""
     out: list[int] = []
     k = -1
     for _ in range(items.count(value)):
@@ -865,7 +866,7 @@ def positions(items: list[Any], value: object) -> list[int]:
 _CONJUNCTIONS = ("and", "or")
 
 
-def _list_step(lower: list[str], punct: list[bool], j: int) -> tuple[int, int]:
+def _list_step(lower: Sequence[str], punct: Sequence[bool], j: int) -> tuple[int, int]:
     """The list item starting at token ``j`` (at most 4 tokens, up to punctuation or a conjunction):
     its end, and where the next item starts after a separator ("," / "and" / ", and"), or -1."""
     n = len(lower)
