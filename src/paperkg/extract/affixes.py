@@ -75,6 +75,21 @@ def _readable(piece: str, last: bool) -> tuple[set[str] | None, int]:
     return _edge_chars(parsed, last), high
 
 
+def _by_first_char(pieces: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """The pieces each character can start a match of, in their order; and the pieces whose first
+    characters cannot be read."""
+    starting: dict[str, list[str]] = {}
+    unreadable: list[str] = []
+    for piece in pieces:
+        chars, _ = _readable(piece, last=False)
+        if chars is None:
+            unreadable.append(piece)
+            continue
+        for ch in chars:
+            starting.setdefault(ch, []).append(piece)
+    return starting, unreadable
+
+
 def _by_char(
     groups: dict[str, list[str]], compile: Callable[[list[str]], re.Pattern[str]]
 ) -> dict[str, re.Pattern[str]]:
@@ -104,15 +119,7 @@ class PrefixSearch:
         pieces = [p for p in pieces if p.strip()]
         self.pattern = compile_prefix_regex(pieces)
         self.__self__ = self.pattern  # spaCy reads prefix_search.__self__.pattern when saving
-        unreadable: list[str] = []
-        starting: dict[str, list[str]] = {}
-        for piece in pieces:
-            chars, _ = _readable(piece, last=False)
-            if chars is None:
-                unreadable.append(piece)
-                continue
-            for ch in chars:
-                starting.setdefault(ch, []).append(piece)
+        starting, unreadable = _by_first_char(pieces)
         self.unreadable = compile_prefix_regex(unreadable) if unreadable else None
         self.by_first = _by_char(starting, compile_prefix_regex)
 
@@ -181,16 +188,9 @@ class InfixFinditer:
         pieces = [p for p in pieces if p.strip()]
         self.pattern = compile_infix_regex(pieces)
         self.__self__ = self.pattern  # spaCy reads infix_finditer.__self__.pattern when saving
-        starting: dict[str, list[str]] | None = {}
-        for piece in pieces:
-            chars, _ = _readable(piece, last=False)
-            if chars is None or starting is None:
-                starting = None
-                continue
-            for ch in chars:
-                starting.setdefault(ch, []).append(piece)
-        self.by_first = _by_char(starting, compile_infix_regex) if starting is not None else None
-        self.first_chars = frozenset(starting or ())
+        starting, unreadable = _by_first_char(pieces)
+        self.by_first = None if unreadable else _by_char(starting, compile_infix_regex)
+        self.first_chars = frozenset(starting)
         klass = "".join(map(re.escape, sorted(self.first_chars)))
         self.triggers = re.compile(f"[{klass}]") if klass else re.compile("(?!)")
 
