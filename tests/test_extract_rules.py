@@ -165,3 +165,32 @@ def test_lean_lexemes_change_no_candidate_and_skip_unused_attributes() -> None:
     word = b[2]  # "Zorblax-7B": a new word for both vocabularies
     assert (word.lower_, word.is_alpha, word.is_lower, word.is_punct) == ("zorblax-7b", False, False, False)
     assert a[2].shape_ == "Xxxxx-dX" and word.shape_ == ""
+
+
+def test_lists_near_positions_are_the_lists_of_their_stretches(shared) -> None:  # type: ignore[no-untyped-def]
+    """Searching only the stretches that hold given positions finds exactly the lists a search of
+    the whole doc finds there (stretches end at punctuation other than a comma)."""
+    import random
+
+    rng = random.Random(3)
+    texts = [
+        block
+        for f in sorted((shared / "samples").glob("*.txt"))
+        for block in f.read_text(encoding="utf-8").split("\n\n")
+        if block.count(",") >= 2
+    ]
+    assert len(texts) > 20
+    seen_lists = 0
+    for text in texts:
+        doc = NLP.make_doc(text)
+        full = rules._coordination_lists(doc)
+        seen_lists += len(full)
+        stop = [t.is_punct and t.text != "," for t in doc]
+        stretch = [sum(stop[: i + 1]) for i in range(len(doc))]
+        positions = range(len(doc))
+        tries = [list(positions)] + [rng.sample(positions, min(len(doc), k)) for k in (1, 2, 3, 8)]
+        for near in tries:
+            wanted = {stretch[p] for p in near if not stop[p]}
+            expected = [items for items in full if stretch[items[0][0]] in wanted]
+            assert rules.coordination_lists(doc, near=near) == expected, (text[:60], sorted(near))
+    assert seen_lists > 50

@@ -161,15 +161,17 @@ def find_candidates(
     # Title words are all capitalized, so "A Large-scale Multimodal Dataset" says nothing there.
     cue = [] if is_title else rules.cue_candidates(doc, lex, taken)
     base = rules.merge_candidates(base, cue)
-    lst = rules.list_candidates(doc, base, lex)
+    # Only the lists near a candidate can add or type one.
+    lists = rules.coordination_lists(doc, near=[c.start for c in base])
+    lst = rules.list_candidates(doc, base, lex, lists)
     cands = rules.merge_candidates(base, lst)
 
     title_cues = rules.title_cue_types(doc, title_cand.end + 1, lex) if title_cand else []
     if len(title_cues) < len(title_cands):
         title_cues = title_cues[:1] * len(title_cands) if len(title_cues) == 1 else [None] * len(title_cands)
     title_cue_by_start = {c.start: ty for c, ty in zip(title_cands, title_cues, strict=False)}
-    by_list = rules.list_types(doc, lex)
-    listed = rules.listed_starts(doc, cands)
+    by_list = rules.list_types(doc, lex, lists)
+    listed = rules.listed_starts(doc, cands, lists)
     out: list[rules.Cand] = []
     firsts = set()
     for s, e in intro:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -841,13 +841,32 @@ def _name_chunk(a: TokArrays, j: int, k: int, first_item: bool) -> tuple[int, in
     return x, y
 
 
-def coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
-    """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges
-    (computed once per doc)."""
+def coordination_lists(doc: Doc, near: Collection[int] | None = None) -> list[list[tuple[int, int]]]:
+    """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges.
+
+    With ``near`` (token positions), only the lists in a stretch holding one of them: a list never
+    runs over punctuation other than a comma, so the lists between two such marks are found alike
+    whether the search starts there or at the doc's start. Without it, every list (computed once
+    per doc)."""
+    if near is not None:
+        return _coordination_lists(doc, _stretches(arrays(doc), near))
     cached = doc.user_data.get("coordination_lists")
     if cached is None:
         cached = doc.user_data["coordination_lists"] = _coordination_lists(doc)
     return cached
+
+
+def _stretches(a: TokArrays, near: Collection[int]) -> list[tuple[int, int]]:
+    """The stretches of tokens between punctuation other than commas that hold a position of
+    ``near``, in order."""
+    stops = [k for k in positions(a.is_punct, True) if a.text[k] != ","]
+    out: set[tuple[int, int]] = set()
+    for s in near:
+        k = bisect_left(stops, s)
+        if k < len(stops) and stops[k] == s:
+            continue  # a stop itself starts no list item
+        out.add((stops[k - 1] + 1 if k else 0, stops[k] if k < len(stops) else len(a.text)))
+    return sorted(out)
 
 
 _LIST_SEPARATORS = frozenset(("and", "or", ","))
@@ -884,12 +903,15 @@ def _list_step(lower: Sequence[str], punct: Sequence[bool], j: int) -> tuple[int
     return k, after
 
 
-def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
+def _coordination_lists(doc: Doc, spans: list[tuple[int, int]] | None = None) -> list[list[tuple[int, int]]]:
     a = arrays(doc)
     lower, punct = a.lower, a.is_punct
     lists: list[list[tuple[int, int]]] = []
     i = 0
     n = len(lower)
+    # Only the stretches in ``spans`` (sorted, disjoint; see coordination_lists), else the whole doc.
+    todo = iter(spans if spans is not None else [(0, n)])
+    span_end = -1
     seps = sorted(k for w in _LIST_SEPARATORS for k in positions(lower, w))
     # Tries from neighbouring tokens run into the same items: each item is read once.
     steps: dict[int, tuple[int, int]] = {}
@@ -927,6 +949,11 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
         return total
 
     while i < n:
+        while i >= span_end and span_end < n:
+            lo, span_end = next(todo, (n, n))
+            i = max(i, lo)
+        if i >= n:
+            break
         # A list needs a comma or a conjunction within its first item's reach.
         k = bisect_left(seps, i)
         next_sep = seps[k] if k < len(seps) else n + 10
@@ -966,11 +993,15 @@ def _coordination_lists(doc: Doc) -> list[list[tuple[int, int]]]:
     return lists
 
 
-def list_candidates(doc: Doc, known: list[Cand], lex: Lexicon) -> list[Cand]:
-    """Capitalized single words in a list whose other items are names: "ImageNet, Taskonomy and NYUv2"."""
+def list_candidates(
+    doc: Doc, known: list[Cand], lex: Lexicon, lists: list[list[tuple[int, int]]] | None = None
+) -> list[Cand]:
+    """Capitalized single words in a list whose other items are names: "ImageNet, Taskonomy and NYUv2".
+
+    ``lists`` are the doc's coordination lists, or those near ``known`` (all when not given)."""
     starts = {c.start: c for c in known}
     out: list[Cand] = []
-    for items in coordination_lists(doc):
+    for items in coordination_lists(doc) if lists is None else lists:
         named = [starts[s] for s, _ in items if s in starts]
         if len(named) < max(1, (len(items) + 1) // 2):
             continue
@@ -1099,24 +1130,26 @@ def mention_end(doc: Doc, c: Cand) -> int:
     return j
 
 
-def listed_starts(doc: Doc, cands: list[Cand]) -> set[int]:
+def listed_starts(doc: Doc, cands: list[Cand], lists: list[list[tuple[int, int]]] | None = None) -> set[int]:
     """Starts of candidates that sit in a list with at least one other candidate."""
     starts = {c.start for c in cands}
     out: set[int] = set()
-    for items in coordination_lists(doc):
+    for items in coordination_lists(doc) if lists is None else lists:
         named = [s for s, _ in items if s in starts]
         if len(named) >= 2:
             out.update(named)
     return out
 
 
-def list_types(doc: Doc, lex: Lexicon) -> dict[int, EntityType]:
+def list_types(
+    doc: Doc, lex: Lexicon, lists: list[list[tuple[int, int]]] | None = None
+) -> dict[int, EntityType]:
     """Types for every item of a list that a cue noun governs: "WikiMEL, RichpediaMEL, and
     WikiDiverse datasets", "benchmarks such as MME, MMBench and SEED-Bench"."""
     out: dict[int, EntityType] = {}
     a = arrays(doc)
     T, L = a.text, a.lower
-    for items in coordination_lists(doc):
+    for items in coordination_lists(doc) if lists is None else lists:
         last_end = items[-1][1]
         ty = _cue_of(T[last_end - 1], lex) if items[-1][1] - items[-1][0] >= 2 else None
         if ty is None and last_end < len(T):
