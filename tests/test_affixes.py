@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.lang.tokenizer_exceptions import URL_PATTERN
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from paperkg.extract.affixes import InfixFinditer, PrefixSearch, SuffixSearch
-from paperkg.extract.components import make_nlp
+from paperkg.extract.components import TOKENIZER_CACHE, URL_MATCH, make_nlp
 
 NLP = make_nlp(spans=False)
 TOKENIZER = NLP.tokenizer
@@ -76,6 +77,8 @@ def test_the_pipeline_uses_the_stand_ins() -> None:
     assert isinstance(TOKENIZER.prefix_search, PrefixSearch)
     assert isinstance(TOKENIZER.suffix_search, SuffixSearch)
     assert isinstance(TOKENIZER.infix_finditer, InfixFinditer)
+    # and remembers more splits than spaCy's default of 10,000 strings
+    assert TOKENIZER.max_cache_size == TOKENIZER_CACHE > spacy.blank("en").tokenizer.max_cache_size
 
 
 @pytest.mark.parametrize("kind", ["prefix_search", "suffix_search", "infix_finditer"])
@@ -159,3 +162,31 @@ def test_a_tokenizer_with_the_stand_ins_saves_and_loads() -> None:
     other = spacy.blank("en")
     other.tokenizer.from_bytes(data)
     assert [t.text for t in other(text)] == [t.text for t in NLP.make_doc(text)]
+
+
+def test_url_match_finds_what_spacys_url_match_finds() -> None:
+    """The pipeline's URL match is spaCy's pattern behind a quick test: same matches on the words
+    of the sample pages, on URL-like random strings and on URLs of every kind the pattern knows."""
+    plain = spacy.blank("en").tokenizer.url_match
+    assert plain.__self__.pattern == "(?u)" + URL_PATTERN  # the pattern the pipeline wraps
+    assert TOKENIZER.url_match is URL_MATCH
+    words = {w for f in sorted(SAMPLES.glob("*.txt")) for w in f.read_text(encoding="utf-8").split()}
+    urls = [
+        "https://github.com/x/y",
+        "www.example.org",
+        "example.com/a?b#c",
+        "user:pw@host.io:8080/p",
+        "a..b@x.com",
+        "8.8.8.8",
+        "http://192.168.0.1",
+        "münchen.de",
+        "例子.中国",
+        "x.y\n",
+        "e.g.",
+        "tasks.",
+        "arXiv.org",
+    ]
+    alphabet = [*"ab1.:/@-_#?Xé。\n", "com", "www.", "http://", ".org"]
+    strings = [*urls, *sorted(words), *_random_strings(alphabet, 100_000, seed=11)]
+    assert _assert_same(URL_MATCH, plain, strings) == len(strings)
+    assert sum(plain(s) is not None for s in strings) > 200  # the strings hold many URLs

@@ -11,6 +11,7 @@ import re
 
 import spacy
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, LOWER
+from spacy.lang.tokenizer_exceptions import URL_PATTERN
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -25,6 +26,13 @@ CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (rules.Cand)
 
 # A name with a parenthesised lower-case tail stays one token: "GPT-4V(ision)".
 _TOKEN_MATCH = re.compile(r"^[A-Za-z0-9][\w.\-/+]*\([a-z]+\)$")
+# spaCy's URL pattern behind a lookahead for a full stop with a character after it: every string
+# the pattern matches has one (its host is "name.tld" or an IP address), so the many words that
+# end in a full stop, or hold none, fail at once instead of after the whole pattern.
+URL_MATCH = re.compile(r"(?u)(?=[^.]*\..)" + URL_PATTERN).match
+# How many whitespace-separated strings the tokenizer remembers the split of (spaCy's default is
+# 10,000, which a corpus of a few thousand abstracts fills; each entry is a few dozen bytes).
+TOKENIZER_CACHE = 200_000
 # The lexeme attributes the rules read (rules.arrays, and Token.is_alpha / lower_).
 _RULE_ATTRS = (LOWER, IS_ALPHA, IS_LOWER, IS_PUNCT)
 
@@ -63,6 +71,8 @@ def make_nlp(registry: str | None = None, spans: bool = True, lean_lexemes: bool
     suffixes.append(r"(?<=[A-Z0-9+])\.$")
     nlp.tokenizer.suffix_search = SuffixSearch(suffixes)
     nlp.tokenizer.token_match = _TOKEN_MATCH.match
+    nlp.tokenizer.url_match = URL_MATCH
+    nlp.tokenizer.max_cache_size = TOKENIZER_CACHE
     nlp.tokenizer.prefix_search = PrefixSearch(nlp.Defaults.prefixes)
     nlp.add_pipe("paperkg_entities", config={"registry": registry, "spans": spans})
     return nlp
