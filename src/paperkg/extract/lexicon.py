@@ -51,7 +51,10 @@ class Lexicon:
     by_key: dict[str, RegistryEntry] = field(default_factory=dict)
 
     first_words: dict[str, int] = field(default_factory=dict)
-    memo: dict[tuple[str, str], Any] = field(default_factory=dict)  # per-token rule results (see rules)
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict)  # values derived from the data
+    # Per-word rule results, by word (see rules.name_part and rules._cue_of).
+    name_parts: dict[str, str | None] = field(default_factory=dict)
+    cue_types: dict[str, EntityType | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for e in self.entries:

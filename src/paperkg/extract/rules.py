@@ -358,14 +358,18 @@ _URLISH = re.compile(
 )
 
 
+_UNSEEN: Any = object()  # a memo's "not computed yet" (None is a result)
+
+
 def name_part(text: str, lex: Lexicon) -> str | None:
     """The name in a token, or None: "CLIP-based" -> "CLIP", "MM-LLMs" -> None (a generic head)."""
-    key = ("name_part", text)
-    if key not in lex.memo:
-        if len(lex.memo) > 500_000:
-            lex.memo.clear()
-        lex.memo[key] = _name_part(text, lex)
-    return lex.memo[key]  # type: ignore[no-any-return]
+    memo = lex.name_parts
+    found = memo.get(text, _UNSEEN)
+    if found is _UNSEEN:
+        if len(memo) > 500_000:
+            memo.clear()
+        found = memo[text] = _name_part(text, lex)
+    return found  # type: ignore[return-value]
 
 
 def _name_part(text: str, lex: Lexicon) -> str | None:
@@ -478,9 +482,11 @@ _ALL_TYPES = tuple(EntityType)
 
 
 def _cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = _ALL_TYPES) -> EntityType | None:
-    key = ("cue", word)
-    ty = lex.memo.get(key, False)
-    if ty is False:
+    memo = lex.cue_types
+    ty = memo.get(word, _UNSEEN)
+    if ty is _UNSEEN:
+        if len(memo) > 500_000:
+            memo.clear()
         w = word.lower()
         ty = next(
             (
@@ -490,7 +496,7 @@ def _cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = _ALL_TYPES)
             ),
             None,
         )
-        lex.memo[key] = ty
+        memo[word] = ty
     if ty is None or ty in types:
         return ty  # type: ignore[no-any-return]
     # The best cue is of a type not asked for; look for the asked types only.
@@ -912,7 +918,7 @@ def _coordination_lists(doc: Doc, spans: list[tuple[int, int]] | None = None) ->
     # Only the stretches in ``spans`` (sorted, disjoint; see coordination_lists), else the whole doc.
     todo = iter(spans if spans is not None else [(0, n)])
     span_end = -1
-    seps = sorted(k for w in _LIST_SEPARATORS for k in positions(lower, w))
+    seps = [k for k, w in enumerate(lower) if w in _LIST_SEPARATORS]
     # Tries from neighbouring tokens run into the same items: each item is read once.
     steps: dict[int, tuple[int, int]] = {}
     counts: dict[int, int] = {}
