@@ -95,6 +95,7 @@ def test_extract_speed_returns_positive_figures() -> None:
     r = extract_speed.measure(50, seed=2, warmup=5)
     assert r["abstracts"] == 50
     assert r["tokenizer_per_s"] > 0 and r["extractor_per_s"] > 0 and r["ratio"] > 0
+    assert r["tokenizer_same_cache_per_s"] > 0 and r["ratio_same_cache"] > 0
     assert r["tokens"] > 50 * 100 and r["entities_and_urls"] > 0
 
 
@@ -133,6 +134,8 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
             "result": {
                 "extractor_per_s": 800.0,
                 "tokenizer_per_s": 4000.0,
+                "tokenizer_same_cache_per_s": 4400.0,
+                "ratio_same_cache": 0.182,
                 "real": {
                     "abstracts": 119,
                     "ratio": 0.37,
@@ -176,6 +179,8 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
     rows = {r["goal"]: r for r in run.goals(results)}
     assert rows["extraction, abstracts/s on one core"]["met"] is False
     assert rows["extraction rate / bare tokenizer rate"]["value"] == 0.2
+    same = rows["extraction rate / same-cache tokenizer rate"]
+    assert (same["value"], same["met"], same["baseline_value"]) == (0.182, None, 4400.0)
     real = rows["extraction rate / bare tokenizer rate on 119 real abstracts"]
     assert (real["value"], real["met"], real["information"]) == (0.37, None, True)
     assert real["baseline_value"] == 1250.0
