@@ -8,7 +8,10 @@ Writes JSON Lines (gzip when the name ends in ``.gz``) of ``{"id": "synth-000001
 from sentence templates, entity names drawn Zipf-like from the project's registry
 (``paperkg/extract/data/registry.jsonl``) plus generated novel names ("Glimmer-7B", "VistaBench",
 "OmniCap-2M"), cue words ("dataset", "benchmark", "we introduce") and occasional code / project URLs.
-All text comes from the templates below.
+All text comes from the templates below. Their content words come partly from a large invented
+lexicon, so that the corpus meets new words as often as real abstracts do (the tokenizer's cache,
+and so its speed, depends on that); ``--fixed-vocabulary`` leaves that out, which gives the corpus
+of this generator's first version.
 
 Record ``i`` depends only on ``(seed, i)`` and the titles before it in the same run, so a corpus of
 10,000 is the prefix of the corpus of 100,000 with the same seed, and ``--start N+1`` continues a
@@ -96,6 +99,60 @@ CATS = ("categories", "skills", "domains", "task types", "difficulty levels")
 NUMS = ("1.2M", "350K", "12K", "2.5M", "80K", "4,000", "600K", "25K", "10M", "1,500")
 PCTS = ("3.1%", "4.7%", "2.3 points", "6.2%", "1.8 points", "9.5%", "12.4%", "0.9 points")
 KS = ("12", "8", "20", "35", "6", "15", "47", "10")
+
+# ---------------------------------------------------------------- open vocabulary (invented here)
+# Real abstracts keep using words they have not used before: the shared gold papers hold 8,421
+# distinct words in their first 50,000, where the fixed word lists above give about 2,400. The
+# content words of the OPEN sentences are drawn Zipf-like from lexicons of invented words (up to
+# some 80,000 per slot) made from the morphemes below, so that the corpus grows its vocabulary as
+# real text does (tests/test_benchmarks_smoke.py compares the two). Many of the words are not
+# English; the tokenizer and the rules see only their shapes, which are those of content words.
+PREFIXES = (
+    *("", "re", "pre", "multi", "cross", "inter", "sub", "self-", "hyper"),
+    *("meta", "co", "de", "non-", "over", "under", "semi", "post", "trans", "counter", "intra", "auto"),
+    *("micro", "macro", "pseudo", "quasi", "bi", "poly", "mis", "out", "up", "dis", "en", "fore"),
+)
+STEMS = (
+    *("align", "calibrat", "compos", "condens", "tokeniz", "segment", "render", "fus", "distill", "ground"),
+    *("retriev", "annotat", "caption", "sampl", "weight", "prun", "merg", "rout", "encod", "decod"),
+    *("attend", "project", "quantiz", "normaliz", "regulariz", "augment", "perturb", "interpolat"),
+    *("localiz", "match", "rank", "cluster", "partition", "embedd", "reconstruct", "synthesiz", "simulat"),
+    *("estimat", "predict", "classif", "generat", "transform", "refin", "filter", "schedul", "plann"),
+    *("navigat", "manipulat", "track", "detect", "recogn", "pars", "summariz", "translat", "transcrib"),
+    *("verif", "reason", "compress", "expand", "adapt", "anchor", "bootstrap", "buffer", "cach", "chunk"),
+    *("collaps", "compil", "conditionn", "constrain", "contextualiz", "correct", "couple", "crop", "curat"),
+    *("debias", "denois", "deploy", "deriv", "diffus", "discretiz", "dispatch", "edit", "elicit", "emitt"),
+    *("enrich", "ensembl", "entangl", "evolv", "exploit", "explor", "factoriz", "forecast", "gat", "guid"),
+    *("hash", "imput", "index", "infer", "initializ", "inpaint", "integrat", "invert", "iterat", "label"),
+    *("learn", "linger", "mask", "memoriz", "migrat", "mix", "modulat", "monitor", "orchestrat", "order"),
+    *("pack", "pad", "pair", "patch", "penaliz", "pool", "prompt", "propagat", "prob", "quer", "recall"),
+    *("rectif", "reflect", "repair", "replay", "resampl", "rescal", "revis", "reward", "rollout", "scor"),
+    *("search", "select", "shard", "shift", "shuffl", "smooth", "sort", "spars", "split", "stabiliz"),
+    *("steer", "stitch", "stream", "structur", "supervis", "tagg", "templat", "thresh", "tun", "unroll"),
+    *("upsampl", "valid", "vectoriz", "warp", "window", "zoom", "graph", "pixel", "voxel", "morph"),
+    *("lattic", "manifold", "spectr", "tensor", "kernel", "gradient", "topolog", "geometr", "semant"),
+    *("syntact", "lexic", "phonet", "acoust", "optic", "tempor", "spati", "causal", "probabil", "symbol"),
+    *("algebra", "modal", "visu", "textu", "numer", "logic", "dynam", "stochast", "entrop", "canon"),
+)
+NOUN_ENDS = ("ation", "ment", "er", "ing", "ity", "ness", "ance", "ism", "or", "ure", "ics", "ion", "ist")
+ADJ_ENDS = ("ive", "able", "al", "ed", "ic", "ory", "ent", "ous", "ant", "ish", "less", "ary", "ile")
+VERB_ENDS = ("e", "", "en", "ify")
+OPEN_ZIPF_S = 1.0
+
+OPEN = (
+    "Specifically, we {overb} the {onoun} into {oadj} {onouns} and {overb} each of them with {oadj} {onoun}.",
+    "Unlike {oadj} {onouns}, our {onoun} is {oadj} and needs no {compound} {onoun}.",
+    "{Oadj} {onouns} {overb} the {onoun} of the {onoun}, {onoun}, and {onoun}.",
+    "We show that {compound} {onoun} {overbs} the {onoun} of {oadj} {onouns} by {decimal}%.",
+    "A {oadj} {onoun} module {overbs} the {onouns} of each {onoun} before {onoun}.",
+    "{Onoun} of {oadj} {onouns} ({acronym}) remains {oadj}, {oadj}, and {oadj}.",
+    "The resulting {onouns} are {oadj} and {compound}, which makes {onoun} of {onouns} easier.",
+    "To {overb} {compound} {onouns}, we {overb} {oadj} {onoun} that {overbs} {onouns} across {onouns}.",
+    "Our analysis reveals that {onouns} with {oadj} {onoun} tend to {overb} {oadj} {onouns}.",
+    "Each {onoun} is {overbed} by {oadj} {onoun}, and the {onouns} are {overbed} jointly.",
+    "{Onouns} such as {onoun}, {onoun}, and {compound} {onoun} are {overbed} separately.",
+    "Across {k} {onouns}, the {compound} {onoun} improves {onoun} over {oadj} {onouns}.",
+)
 
 # Slot names in upper case are fixed for one paper; lower case ones are drawn per sentence.
 NEW_TITLES = {
@@ -285,7 +342,7 @@ class Zipf:
 class Vocabulary:
     """Per-type Zipf pools: registry names (shuffled with the seed) first, then novel names."""
 
-    def __init__(self, seed: int, novel_per_type: int = NOVEL_PER_TYPE) -> None:
+    def __init__(self, seed: int, novel_per_type: int = NOVEL_PER_TYPE, open_vocabulary: bool = True) -> None:
         rng = random.Random(f"vocab-{seed}")
         registry = load_registry()
         self.pools: dict[str, Zipf] = {}
@@ -303,6 +360,36 @@ class Vocabulary:
             names = known[:50] + [x for pair in itertools.zip_longest(known[50:], novel) for x in pair if x]
             self.pools[etype] = Zipf(names)
         self.labs = [r.lower() + rng.choice(LAB_SUFFIX) for r in ROOTS]
+        # without it, the corpus of the fixed word lists only (this generator's first version)
+        self.open = open_lexicon(seed) if open_vocabulary else {}
+
+
+def open_lexicon(seed: int, s: float = OPEN_ZIPF_S) -> dict[str, Zipf]:
+    """Zipf pools of invented content words by slot: ``onoun``, ``onouns``, ``oadj``, ``overb``,
+    ``overbs`` (third person) and ``overbed``. Words without a prefix tend to rank higher, as
+    short words are the frequent ones in real text."""
+    rng = random.Random(f"open-{seed}")
+    forms: dict[str, list[tuple[float, str]]] = {
+        k: [] for k in ("onoun", "onouns", "oadj", "overb", "overbs", "overbed")
+    }
+
+    def add(slot: str, prefix: str, word: str) -> None:
+        forms[slot].append((rng.random() + (0.6 if prefix else 0.0), word))
+
+    for prefix in PREFIXES:
+        for stem in STEMS:
+            for end in NOUN_ENDS:
+                noun = prefix + stem + end
+                add("onoun", prefix, noun)
+                add("onouns", prefix, noun + ("es" if noun.endswith("s") else "s"))
+            for end in ADJ_ENDS:
+                add("oadj", prefix, prefix + stem + end)
+            for end in VERB_ENDS:
+                verb = prefix + stem + end
+                add("overb", prefix, verb)
+                add("overbs", prefix, verb + ("es" if verb.endswith("s") else "s"))
+            add("overbed", prefix, prefix + stem + ("d" if stem.endswith("e") else "ed"))
+    return {k: Zipf([w for _, w in sorted(v)], s) for k, v in forms.items()}
 
 
 # ---------------------------------------------------------------- one record
@@ -381,6 +468,18 @@ class _Slots(dict[str, str]):
             "gerund": GERUNDS,
             "a": ("A", "An Empirical", "A Controlled", "A Large-Scale"),
         }
+        open_pools = self.vocab.open
+        if low in open_pools:  # an invented content word; capitalized at a sentence's start
+            word = open_pools[low].draw(rng)
+            return word[:1].upper() + word[1:] if key[:1].isupper() else word
+        if key == "compound":  # "tokenization-guided", "spectral-patch"
+            if rng.random() < 0.5:
+                return open_pools["onoun"].draw(rng) + "-" + open_pools["overbed"].draw(rng)
+            return open_pools["oadj"].draw(rng) + "-" + open_pools["onoun"].draw(rng)
+        if key == "acronym":  # a plural acronym of plain words, as "(LLMs)" follows its long form
+            return "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 4))) + "s"
+        if key == "decimal":
+            return f"{rng.uniform(0.5, 60.0):.1f}"
         if low == "a_adj":  # the adjective with its article: "a simple", "an efficient"
             adj = rng.choice(ADJ)
             article = "an" if adj[0] in "aeio" or (adj.startswith("un") and adj[2] != "i") else "a"
@@ -468,7 +567,12 @@ def make_record(
     sentences = head + body
     words = sum(_words(s) for s in sentences + optional + closing)
     fillers: list[str] = []
-    for template in rng.sample(FILLERS, len(FILLERS)):  # each filler at most once per abstract
+    # each filler at most once per abstract; two sentences of open vocabulary to one fixed one
+    pool = rng.sample(FILLERS, len(FILLERS))
+    if vocab.open:
+        opens = rng.sample(OPEN, len(OPEN))
+        pool = [t for k in range(len(pool)) for t in (*opens[2 * k : 2 * k + 2], pool[k])]
+    for template in pool:
         if words >= target:
             break
         f = template.format_map(slots)
@@ -483,11 +587,13 @@ def make_record(
     return {"id": f"synth-{index:06d}", "title": title, "abstract": abstract}
 
 
-def generate(n: int, seed: int = 1, start: int = 1) -> Iterator[dict[str, str]]:
+def generate(n: int, seed: int = 1, start: int = 1, open_vocabulary: bool = True) -> Iterator[dict[str, str]]:
     """``n`` records numbered from ``start``, all titles distinct. With ``start`` > 1 the titles of
     records 1 .. start-1 are drawn first (not their abstracts), so the records are exactly those of
-    a longer corpus and new with respect to the corpus of ``start - 1`` records."""
-    vocab = Vocabulary(seed)
+    a longer corpus and new with respect to the corpus of ``start - 1`` records. With
+    ``open_vocabulary=False`` the abstracts use the fixed word lists only, as this generator's
+    first version did (its vocabulary hardly grows: a benchmark comparison, not users' text)."""
+    vocab = Vocabulary(seed, open_vocabulary=open_vocabulary)
     taken: set[str] = set()
     for i in range(1, start):
         make_record(i, seed, vocab, taken, title_only=True)
@@ -509,11 +615,16 @@ def _open(path: Path, compresslevel: int) -> Iterator[IO[bytes]]:
 
 
 def write_corpus(
-    path: str | Path, n: int, seed: int = 1, start: int = 1, compresslevel: int = 4
+    path: str | Path,
+    n: int,
+    seed: int = 1,
+    start: int = 1,
+    compresslevel: int = 4,
+    open_vocabulary: bool = True,
 ) -> dict[str, Any]:
     """Write ``n`` records to ``path`` (``-`` for standard output); returns counts and timing."""
     t0 = time.perf_counter()
-    records = generate(n, seed, start)
+    records = generate(n, seed, start, open_vocabulary)
     words = 0
     chunk: list[str] = []
 
@@ -559,10 +670,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--start", type=int, default=1, help="number of the first record (default 1)")
     ap.add_argument("-o", "--output", default="-", help="output file (.jsonl or .jsonl.gz); - for stdout")
+    ap.add_argument(
+        "--fixed-vocabulary",
+        action="store_true",
+        help="content words from the fixed word lists only (the first version's corpus)",
+    )
     args = ap.parse_args(argv)
     if args.n < 0 or args.start < 1:
         ap.error("--n must be >= 0 and --start >= 1")
-    info = write_corpus(args.output, args.n, args.seed, args.start)
+    info = write_corpus(args.output, args.n, args.seed, args.start, open_vocabulary=not args.fixed_vocabulary)
     if args.output != "-":
         print(json.dumps({"output": args.output, **info}), file=sys.stderr)
     return 0

@@ -71,6 +71,47 @@ def test_synth_records_look_like_abstracts(synth: ModuleType) -> None:
     assert any(name in text for name in registry["dataset"][:200])
 
 
+def _growth(texts: list[str], points: tuple[int, ...]) -> list[int]:
+    """Distinct whitespace-separated words among the first ``k`` words, for each ``k`` of ``points``."""
+    words = " ".join(texts).split()
+    return [len(set(words[:k])) for k in points]
+
+
+def test_synth_meets_new_words_as_real_abstracts_do(synth: ModuleType, shared: Path) -> None:
+    """The corpus's vocabulary grows like that of the shared gold papers, which decides how often
+    spaCy's tokenizer finds a word in its cache; the fixed-vocabulary corpus grows far slower."""
+    points = (10_000, 25_000, 50_000)
+    real = []
+    with (shared / "gold" / "dev_papers.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            real.append(f"{r['title']} {r.get('abstract') or r.get('text') or ''}")
+    real_growth = _growth(real, points)
+    synthetic = [f"{r['title']} {r['abstract']}" for r in synth.generate(400, seed=1)]
+    fixed = [f"{r['title']} {r['abstract']}" for r in synth.generate(400, seed=1, open_vocabulary=False)]
+    for k, want, got in zip(points, real_growth, _growth(synthetic, points), strict=True):
+        assert abs(got - want) <= 0.15 * want, (k, got, want)
+    for want, got in zip(real_growth, _growth(fixed, points), strict=True):
+        assert got < 0.5 * want
+
+
+def test_synth_fixed_vocabulary_keeps_the_first_corpus(synth: ModuleType) -> None:
+    """Without the open vocabulary the abstracts use the fixed lists only, and both corpora share
+    their titles, entity names and URLs (the open sentences only take the place of fillers)."""
+    open_records = list(synth.generate(60, seed=2))
+    fixed_records = list(synth.generate(60, seed=2, open_vocabulary=False))
+    assert [r["title"] for r in open_records] == [r["title"] for r in fixed_records]
+    lexicon = synth.open_lexicon(2)
+    fixed_words = {w.strip(".,()%").lower() for r in fixed_records for w in r["abstract"].split()}
+    pools = {w for z in lexicon.values() for w in z.names}
+    open_words = {w.strip(".,()%").lower() for r in open_records for w in r["abstract"].split()}
+    assert len((open_words & pools) - fixed_words) > 200
+    urls = re.compile(r"https://\S+")
+    assert [urls.findall(r["abstract"]) for r in open_records] == [
+        urls.findall(r["abstract"]) for r in fixed_records
+    ]
+
+
 def test_build_accepts_synthetic_corpus(synth: ModuleType, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl.gz"
     synth.write_corpus(corpus, 200, seed=1)
@@ -136,6 +177,7 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
                 "tokenizer_per_s": 4000.0,
                 "tokenizer_same_cache_per_s": 4400.0,
                 "ratio_same_cache": 0.182,
+                "fixed_vocabulary": {"ratio": 0.09, "tokenizer_per_s": 9000.0, "extractor_per_s": 810.0},
                 "real": {
                     "abstracts": 119,
                     "ratio": 0.37,
@@ -181,6 +223,8 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
     assert rows["extraction rate / bare tokenizer rate"]["value"] == 0.2
     same = rows["extraction rate / same-cache tokenizer rate"]
     assert (same["value"], same["met"], same["baseline_value"]) == (0.182, None, 4400.0)
+    fixed = rows["extraction rate / bare tokenizer rate on the fixed-vocabulary synthetic corpus"]
+    assert (fixed["value"], fixed["met"], fixed["baseline_value"]) == (0.09, None, 9000.0)
     real = rows["extraction rate / bare tokenizer rate on 119 real abstracts"]
     assert (real["value"], real["met"], real["information"]) == (0.37, None, True)
     assert real["baseline_value"] == 1250.0
