@@ -454,6 +454,18 @@ class _Slots(dict[str, str]):
     def _word(self, key: str) -> str:
         rng = self.rng
         low = key.lower()
+        open_pools = self.vocab.open
+        if low in open_pools:  # an invented content word; capitalized at a sentence's start
+            word = open_pools[low].draw(rng)
+            return word[:1].upper() + word[1:] if key[:1].isupper() else word
+        if key == "compound":  # "tokenization-guided", "spectral-patch"
+            if rng.random() < 0.5:
+                return open_pools["onoun"].draw(rng) + "-" + open_pools["overbed"].draw(rng)
+            return open_pools["oadj"].draw(rng) + "-" + open_pools["onoun"].draw(rng)
+        if key == "acronym":  # a plural acronym of plain words, as "(LLMs)" follows its long form
+            return "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 4))) + "s"
+        if key == "decimal":
+            return f"{rng.uniform(0.5, 60.0):.1f}"
         pools: dict[str, tuple[str, ...]] = {
             "adj": ADJ,
             "arch": ARCH,
@@ -468,18 +480,6 @@ class _Slots(dict[str, str]):
             "gerund": GERUNDS,
             "a": ("A", "An Empirical", "A Controlled", "A Large-Scale"),
         }
-        open_pools = self.vocab.open
-        if low in open_pools:  # an invented content word; capitalized at a sentence's start
-            word = open_pools[low].draw(rng)
-            return word[:1].upper() + word[1:] if key[:1].isupper() else word
-        if key == "compound":  # "tokenization-guided", "spectral-patch"
-            if rng.random() < 0.5:
-                return open_pools["onoun"].draw(rng) + "-" + open_pools["overbed"].draw(rng)
-            return open_pools["oadj"].draw(rng) + "-" + open_pools["onoun"].draw(rng)
-        if key == "acronym":  # a plural acronym of plain words, as "(LLMs)" follows its long form
-            return "".join(rng.choice(string.ascii_uppercase) for _ in range(rng.randint(2, 4))) + "s"
-        if key == "decimal":
-            return f"{rng.uniform(0.5, 60.0):.1f}"
         if low == "a_adj":  # the adjective with its article: "a simple", "an efficient"
             adj = rng.choice(ADJ)
             article = "an" if adj[0] in "aeio" or (adj.startswith("un") and adj[2] != "i") else "a"
