@@ -112,6 +112,14 @@ def test_synth_fixed_vocabulary_keeps_the_first_corpus(synth: ModuleType) -> Non
     ]
 
 
+def test_synth_command_writes_the_fixed_vocabulary_corpus(synth: ModuleType, tmp_path: Path) -> None:
+    out = tmp_path / "first.jsonl"
+    assert synth.main(["--n", "12", "--seed", "5", "--fixed-vocabulary", "-o", str(out)]) == 0
+    written = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert written == list(synth.generate(12, seed=5, open_vocabulary=False))
+    assert written != list(synth.generate(12, seed=5))
+
+
 def test_build_accepts_synthetic_corpus(synth: ModuleType, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl.gz"
     synth.write_corpus(corpus, 200, seed=1)
@@ -138,6 +146,17 @@ def test_extract_speed_returns_positive_figures() -> None:
     assert r["tokenizer_per_s"] > 0 and r["extractor_per_s"] > 0 and r["ratio"] > 0
     assert r["tokenizer_same_cache_per_s"] > 0 and r["ratio_same_cache"] > 0
     assert r["tokens"] > 50 * 100 and r["entities_and_urls"] > 0
+
+
+def test_extract_speed_also_races_on_the_fixed_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
+    extract_speed = _load("extract_speed")
+    assert extract_speed.main(["--n", "20", "--warmup", "0", "--fixed-vocabulary"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    fixed = result["fixed_vocabulary"]
+    assert (result["vocabulary"], fixed["vocabulary"]) == ("open", "fixed")
+    assert fixed["abstracts"] == 20 and fixed["ratio"] > 0 and fixed["tokenizer_per_s"] > 0
+    # the goals are judged on the main race only
+    assert "goals_met" in result and "goals_met" not in fixed
 
 
 def test_extract_speed_races_on_real_papers_too(tmp_path: Path) -> None:
