@@ -96,11 +96,17 @@ def test_synth_meets_new_words_as_real_abstracts_do(synth: ModuleType, shared: P
 
 
 def test_synth_fixed_vocabulary_keeps_the_first_corpus(synth: ModuleType) -> None:
-    """Without the open vocabulary the abstracts use the fixed lists only, and both corpora share
-    their titles, entity names and URLs (the open sentences only take the place of fillers)."""
+    """Without the open vocabulary the abstracts use the fixed lists only. Both corpora share their
+    titles, their opening sentences (drawn before any filler, with their entity names) and their
+    URLs: the open sentences only take the place of fillers."""
     open_records = list(synth.generate(60, seed=2))
     fixed_records = list(synth.generate(60, seed=2, open_vocabulary=False))
     assert [r["title"] for r in open_records] == [r["title"] for r in fixed_records]
+
+    def opening(r: dict[str, str]) -> list[str]:
+        return re.split(r"(?<=\.) ", r["abstract"])[:2]
+
+    assert [opening(r) for r in open_records] == [opening(r) for r in fixed_records]
     lexicon = synth.open_lexicon(2)
     fixed_words = {w.strip(".,()%").lower() for r in fixed_records for w in r["abstract"].split()}
     pools = {w for z in lexicon.values() for w in z.names}
