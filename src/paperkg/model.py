@@ -75,6 +75,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Paper:
+    """One paper as a reader gives it, or as the copies of one paper merge into
+    (:func:`paperkg.merge.merge_papers`).
+
+    Dates are ISO 8601 days (``YYYY-MM-DD``): ``published`` is the first version's (or the
+    publication's) date, ``updated`` the latest version's; listing dates (a daily page, the
+    Hugging Face listing day) are the ``date`` of each :class:`Source`.
+    """
+
     id: str
     title: str
     abstract: str
@@ -85,9 +93,18 @@ class Paper:
     doi: str | None = None
     categories: tuple[str, ...] = ()
     links: tuple[str, ...] = ()  # URLs given by the record itself (githubRepo, projectPage)
+    updated: str | None = None
+    affiliations: tuple[str, ...] = ()  # as the record gives them, apart from the names
+    keywords: tuple[str, ...] = ()  # keywords given by the source (Hugging Face ai_keywords)
+    upvotes: int | None = None
+    ids: tuple[str, ...] = ()  # other identifiers, "scheme:value" (openalex:W…, s2:…, id:…)
+    sources: tuple[Source, ...] = ()  # every copy merged into this paper; () means just ``source``
 
     def text(self, f: Field) -> str:
         return self.title if f is Field.TITLE else self.abstract
+
+    def all_sources(self) -> tuple[Source, ...]:
+        return self.sources or (self.source,)
 
 
 @dataclass(frozen=True)

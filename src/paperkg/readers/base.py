@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import re
 import sys
-import unicodedata
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from paperkg.identity import arxiv_id, title_id, title_key
 from paperkg.model import Paper, Rejection
 
 #: Longest abstract kept, in characters; longer ones are truncated with a warning.
@@ -32,6 +31,8 @@ READ_ERRORS = (OSError, EOFError, zlib.error)
 
 ReadItem = Paper | Rejection
 
+__all__ = ["arxiv_id", "title_id", "title_key"]  # re-exported: the readers' identity helpers
+
 
 class InputError(Exception):
     """An input that cannot be read at all (missing, a directory, binary, no papers)."""
@@ -42,8 +43,16 @@ class Warnings:
     """Non-fatal notes a reader makes (truncated texts); the pipeline reports them."""
 
     messages: list[str]
+    repaired: list[str] = field(default_factory=list)  # "file:line: what was repaired", one a record
 
     def add(self, msg: str) -> None:
+        self.messages.append(msg)
+
+    def repair(self, where: str, what: str) -> None:
+        """A record kept after a repair (invalid UTF-8 replaced): a warning, counted apart, and
+        fatal under ``--strict``."""
+        msg = f"{where}: {what}"
+        self.repaired.append(msg)
         self.messages.append(msg)
 
 
@@ -120,31 +129,6 @@ def clean_text(s: str) -> str:
     """Collapse runs of white space (arXiv snapshots wrap lines), turn NULs into spaces and lone
     surrogates into U+FFFD."""
     return _WS.sub(" ", clean_str(s).replace("\x00", " ")).strip()
-
-
-def title_key(title: str) -> str:
-    """The normalized title used to recognize one paper across inputs."""
-    t = unicodedata.normalize("NFKC", title).casefold()
-    return re.sub(r"[\W_]+", "", t)
-
-
-def title_id(title: str) -> str:
-    return "t-" + hashlib.sha1(title_key(title).encode("utf-8")).hexdigest()[:16]
-
-
-_ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
-_ARXIV_OLD = re.compile(r"^[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
-
-
-def arxiv_id(value: str | None) -> str | None:
-    """The arXiv id without version when ``value`` is one, else None."""
-    if not value:
-        return None
-    v = value.strip()
-    v = re.sub(r"^(arxiv:|https?://arxiv\.org/(abs|pdf)/)", "", v, flags=re.I)
-    if _ARXIV_NEW.match(v) or _ARXIV_OLD.match(v):
-        return re.sub(r"v\d+$", "", v)
-    return None
 
 
 def cap_text(text: str, limit: int, what: str, where: str, warnings: Warnings) -> str:
