@@ -1,7 +1,7 @@
 """Each saved Cypher query and its SPARQL twin give identical rows on the same graphs.
 
 Loads every test graph into a real Neo4j (``paperkg.sinks.neo4j.Neo4jSink``) and into RDF (Turtle,
-``paperkg.sinks.rdf``), runs ``queries/NAME.cypher`` and ``queries/NAME.rq`` with the same parameters,
+``paperkg.sinks.rdf``), runs the saved ``NAME.cypher`` and ``NAME.rq`` with the same parameters,
 and compares columns and rows exactly (values, types and order).
 
 Needs ``NEO4J_URI`` (start one with ``export NEO4J_URI=$(scripts/neo4j-local start | tail -n1)``;

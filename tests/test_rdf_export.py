@@ -27,6 +27,7 @@ from paperkg.vocab import DEFAULT_BASE_IRI, PKG
 from test_sparql_queries import query_graph
 
 ROOT = Path(__file__).resolve().parents[1]
+ONTOLOGY_DIR = ROOT / "src" / "paperkg" / "data" / "ontology"
 FORMATS = ["ttl", "nt", "jsonld", "xml"]
 RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 # RFC 3987 forbids these anywhere in an IRI; our IRIs are plain ASCII too
@@ -132,8 +133,8 @@ def assert_same(a: KnowledgeGraph, b: KnowledgeGraph) -> None:
 
 @pytest.fixture(scope="module")
 def shacl() -> tuple[rdflib.Graph, rdflib.Graph]:
-    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
-    ontology = rdflib.Graph().parse(ROOT / "ontology" / "paperkg.ttl", format="turtle")
+    shapes = rdflib.Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    ontology = rdflib.Graph().parse(ONTOLOGY_DIR / "paperkg.ttl", format="turtle")
     return shapes, ontology
 
 

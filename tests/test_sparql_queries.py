@@ -1,4 +1,4 @@
-"""The 12 saved SPARQL queries (queries/*.rq) on small hand-made graphs exported as RDF."""
+"""The 12 saved SPARQL queries (src/paperkg/data/queries/*.rq) on small hand-made graphs exported as RDF."""
 
 from __future__ import annotations
 

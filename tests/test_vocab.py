@@ -1,4 +1,4 @@
-"""paperkg.vocab mirrors ontology/paperkg.ttl exactly; shapes and SPARQL queries use only declared terms."""
+"""paperkg.vocab mirrors the shipped paperkg.ttl exactly; shapes and SPARQL queries use only its terms."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 from paperkg.vocab import PKG, PKG_NS, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
-ONTOLOGY = ROOT / "ontology" / "paperkg.ttl"
-SHAPES = ROOT / "ontology" / "shapes.ttl"
+DATA = ROOT / "src" / "paperkg" / "data"
+ONTOLOGY = DATA / "ontology" / "paperkg.ttl"
+SHAPES = DATA / "ontology" / "shapes.ttl"
 DECLARATIONS = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 
 
@@ -71,13 +72,13 @@ def test_misspelled_term_raises() -> None:
 
 def test_one_schema_org_namespace_everywhere() -> None:
     assert PREFIXES["schema"] == "https://schema.org/"
-    for path in (ONTOLOGY, SHAPES, *sorted((ROOT / "queries").glob("*.rq")), ROOT / "src/paperkg/vocab.py"):
+    for path in (ONTOLOGY, SHAPES, *sorted((DATA / "queries").glob("*.rq")), ROOT / "src/paperkg/vocab.py"):
         assert "http://schema.org" not in path.read_text(encoding="utf-8"), path
 
 
 @pytest.mark.parametrize(
     "path",
-    [SHAPES, *sorted((ROOT / "queries").glob("*.rq"))],
+    [SHAPES, *sorted((DATA / "queries").glob("*.rq"))],
     ids=lambda p: p.name,
 )
 def test_shapes_and_queries_use_declared_pkg_terms(path: Path) -> None:

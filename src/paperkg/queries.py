@@ -1,4 +1,5 @@
-"""Saved queries: ``queries/NAME.cypher`` and its SPARQL twin ``queries/NAME.rq``.
+"""Saved queries: ``NAME.cypher`` and its SPARQL twin ``NAME.rq``, shipped in the package
+(``paperkg/data/queries/``, read through :mod:`importlib.resources`) or read from ``$PAPERKG_QUERIES``.
 
 A query file starts with comment lines (``//`` for Cypher, ``#`` for SPARQL)::
 
@@ -14,15 +15,19 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
+
+from paperkg.errors import PaperkgError
 
 BACKENDS = {"cypher": ".cypher", "rdf": ".rq"}
 _PARAM = re.compile(r"^\s*(?://|#)\s*param\s+(\w+)\s*:\s*(int|str)\s*(?:=\s*(.*?))?\s*$")
 _DESC = re.compile(r"^\s*(?://|#)\s*(\w+)\s*:\s*(.+?)\s*$")
 
 
-class QueryError(ValueError):
+class QueryError(PaperkgError, ValueError):
     """Unknown query, bad parameter, or a query that failed."""
 
 
@@ -66,20 +71,22 @@ class SavedQuery:
         return out
 
 
-def queries_dir() -> Path:
-    """``$PAPERKG_QUERIES``, else the repository's ``queries/``, else the copy shipped in the package."""
+def queries_dir() -> Traversable:
+    """``$PAPERKG_QUERIES`` if set, else the queries shipped in the package (``paperkg/data/queries``)."""
     env = os.environ.get("PAPERKG_QUERIES")
     if env:
         return Path(env)
-    repo = Path(__file__).resolve().parents[2] / "queries"
-    if repo.is_dir():
-        return repo
-    return Path(__file__).resolve().parent / "queries"
+    return resources.files("paperkg").joinpath("data", "queries")
 
 
 def list_queries(backend: str = "cypher") -> list[str]:
+    if backend not in BACKENDS:
+        raise QueryError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
     ext = BACKENDS[backend]
-    return sorted(p.stem for p in queries_dir().glob(f"*{ext}"))
+    where = queries_dir()
+    if not where.is_dir():
+        raise QueryError(f"no saved queries: {where} is not a directory")
+    return sorted(p.name[: -len(ext)] for p in where.iterdir() if p.name.endswith(ext) and p.is_file())
 
 
 def load_query(name: str, backend: str = "cypher") -> SavedQuery:
@@ -87,11 +94,14 @@ def load_query(name: str, backend: str = "cypher") -> SavedQuery:
         raise QueryError(f"unknown backend {backend!r} (choose from {', '.join(BACKENDS)})")
     if not re.fullmatch(r"[A-Za-z0-9_]+", name):
         raise QueryError(f"bad query name {name!r}")
-    path = queries_dir() / f"{name}{BACKENDS[backend]}"
+    path = queries_dir().joinpath(f"{name}{BACKENDS[backend]}")
     if not path.is_file():
         names = ", ".join(list_queries(backend))
         raise QueryError(f"no saved query {name!r} for {backend} (known: {names})")
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise QueryError(f"saved query {path} is not UTF-8 text") from None
     params: list[Param] = []
     description = ""
     for line in text.splitlines():
@@ -103,7 +113,10 @@ def load_query(name: str, backend: str = "cypher") -> SavedQuery:
             pname, ptype, default = m.groups()
             value: Any = None
             if default not in (None, ""):
-                value = int(default) if ptype == "int" else default.strip("\"'")
+                try:
+                    value = int(default) if ptype == "int" else default.strip("\"'")
+                except ValueError:
+                    raise QueryError(f"saved query {path}: default of {pname} is not an integer") from None
             params.append(Param(pname, ptype, value))
         elif (m := _DESC.match(line)) and m.group(1) == name and not description:
             description = m.group(2)
