@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import compress
 
@@ -15,6 +15,7 @@ from paperkg import __version__
 from paperkg.extract import rules
 from paperkg.extract.components import CANDS_KEY, make_nlp
 from paperkg.extract.lexicon import Lexicon, load_lexicon, norm
+from paperkg.extract.stages import RULES, Decider, Decision, EntityCandidate, PaperCandidates
 from paperkg.extract.urls import classify_url, find_urls
 from paperkg.model import (
     EntityType,
@@ -24,7 +25,6 @@ from paperkg.model import (
     Mention,
     Paper,
     PaperExtraction,
-    Role,
     UrlKind,
 )
 
@@ -80,17 +80,26 @@ class _Acc:
 class Extractor:
     """The default extraction pipeline (spaCy blank English + paperkg components)."""
 
-    def __init__(self, registry: str | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, registry: str | None = None, batch_size: int = 64, decider: Decider | None = None
+    ) -> None:
         self.registry = registry
         self.nlp = make_nlp(registry, spans=False, lean_lexemes=True)
         self.lex: Lexicon = load_lexicon(registry)
         self.batch_size = batch_size
+        self.decider: Decider = decider if decider is not None else RULES
 
     def extract(self, paper: Paper) -> PaperExtraction:
         return next(iter(self.pipe([paper])))
 
     def pipe(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
         """Extract from a stream of papers, batching the spaCy work."""
+        decide = self.decider.decide
+        for pc in self.candidates(papers):
+            yield build(pc, decide(pc))
+
+    def candidates(self, papers: Iterable[Paper]) -> Iterator[PaperCandidates]:
+        """Stages 1 and 2: each paper's candidates, before any decision."""
         batch: list[Paper] = []
         for p in papers:
             batch.append(p)
@@ -100,7 +109,7 @@ class Extractor:
         if batch:
             yield from self._run(batch)
 
-    def _run(self, papers: list[Paper]) -> Iterator[PaperExtraction]:
+    def _run(self, papers: list[Paper]) -> Iterator[PaperCandidates]:
         def docs() -> Iterator[Doc]:
             for p in papers:
                 for f in (Field.TITLE, Field.ABSTRACT):
@@ -114,15 +123,15 @@ class Extractor:
         for p in papers:
             tdoc = next(processed)
             adoc = next(processed)
-            yield assemble(p, tdoc, adoc, self.lex)
+            yield collect(p, tdoc, adoc, self.lex)
 
 
 def _sentence(doc: Doc, start: int) -> str:
     return rules.arrays(doc).sentence_text(start)[2]
 
 
-def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtraction:
-    """Fold the candidate spans of a paper's two fields into entities."""
+def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperCandidates:
+    """Stage 2: fold the candidate spans of a paper's two fields into one candidate per name."""
     accs: dict[str, _Acc] = {}
     order: list[str] = []
     title_keys: set[str] = set()
@@ -211,22 +220,55 @@ def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtractio
                     acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
     part_keys = set(parts)
     lower_words = _LowerWords(tdoc, adoc)
-    entities = []
+    cands = []
     for key in order:
         acc = accs[key]
-        if key in generic and not acc.from_title:
-            continue
-        if not keep(acc, lower_words, lex, key in part_keys):
+        is_part = key in part_keys
+        concept = key in generic and not acc.from_title
+        cands.append(
+            EntityCandidate(
+                key=key,
+                name=acc.name,
+                mentions=tuple(acc.mentions),
+                votes=dict(acc.votes),
+                rule_type=acc.type(),
+                strength=acc.strength(),
+                introduced=acc.introduced,
+                aliases=tuple(a for a in acc.aliases if norm(a) != key),
+                confidence=acc.confidence,
+                from_title=acc.from_title,
+                sources=frozenset(acc.sources),
+                listed=acc.listed,
+                is_part=is_part,
+                concept=concept,
+                rule_keep=not concept and keep(acc, lower_words, lex, is_part),
+            )
+        )
+    return PaperCandidates(paper, tdoc, adoc, tuple(cands))
+
+
+def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtraction:
+    """Fold the candidate spans of a paper's two fields into entities, deciding by the rules."""
+    pc = collect(paper, tdoc, adoc, lex)
+    return build(pc, RULES.decide(pc))
+
+
+def build(pc: PaperCandidates, decisions: Sequence[Decision]) -> PaperExtraction:
+    """Stage 4: the entities the decisions keep, their trained-on links, and the paper's URLs."""
+    paper, adoc = pc.paper, pc.abstract
+    entities = []
+    for c, d in zip(pc.candidates, decisions, strict=True):
+        if not d.keep:
             continue
         entities.append(
             ExtractedEntity(
-                name=acc.name,
-                type=acc.type(),
-                role=Role.INTRODUCED if acc.introduced else Role.USED,
-                confidence=round(acc.confidence, 3),
-                mentions=tuple(acc.mentions),
-                aliases=tuple(a for a in acc.aliases if norm(a) != key),
-                type_strength=acc.strength(),
+                name=d.name or c.name,
+                type=d.type,
+                role=d.role,
+                confidence=round(d.confidence, 3),
+                mentions=c.mentions,
+                aliases=d.aliases if d.aliases is not None else c.aliases,
+                type_strength=d.strength,
             )
         )
     entities = link_trained_on(entities, adoc)
