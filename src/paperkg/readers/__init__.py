@@ -2,15 +2,24 @@
 :class:`~paperkg.model.Rejection`) read from a binary stream.
 
 ``read_input(path)`` picks the reader from the file's extension and its first bytes;
-``-`` is standard input and gzip is recognized by its magic bytes.
+``-`` is standard input and gzip is recognized by its magic bytes. An input in no known format is
+refused with one line naming the formats paperkg reads.
+
+Modules: :mod:`~paperkg.readers.hfpage` (page text), :mod:`~paperkg.readers.jsonrec` (JSON Lines and
+JSON documents, each record read by its format's module: :mod:`~paperkg.readers.arxiv_snapshot`,
+:mod:`~paperkg.readers.hfapi`, :mod:`~paperkg.readers.openalex`, :mod:`~paperkg.readers.s2`,
+:mod:`~paperkg.readers.jsonfeed`, :mod:`~paperkg.readers.plain`), :mod:`~paperkg.readers.atom` (arXiv
+Atom feeds).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from paperkg.readers.atom import read_arxiv_atom
 from paperkg.readers.base import (
     READ_ERRORS,
     UTF16_BOMS,
@@ -21,7 +30,7 @@ from paperkg.readers.base import (
     open_binary,
 )
 from paperkg.readers.hfpage import read_hf_page
-from paperkg.readers.jsonrec import read_json_array, read_jsonl
+from paperkg.readers.jsonrec import read_json_array, read_json_feed, read_jsonl, wrapped
 
 Reader = Callable[[BinaryIO, str, Warnings], Iterator[ReadItem]]
 
@@ -29,7 +38,11 @@ READERS: dict[str, Reader] = {
     "hf-page": read_hf_page,
     "jsonl": read_jsonl,
     "json": read_json_array,
+    "json-feed": read_json_feed,
+    "atom": read_arxiv_atom,
 }
+
+_JSON_FEED = re.compile(rb'^\s*\{[^\[]*?"version"\s*:\s*"https?://jsonfeed\.org/version/', re.S)
 
 __all__ = ["READERS", "InputError", "Warnings", "detect_format", "read_input"]
 
@@ -41,16 +54,22 @@ def detect_format(path: str, head: bytes) -> str:
     if looks_binary(head):
         raise InputError(f"{path}: binary data, not a paper listing (text, JSON or JSON Lines)")
     name = path.lower().removesuffix(".gz")
-    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    first = body[:1]
+    if body.startswith((b"<?xml", b"<feed", b"<!DOCTYPE feed")) or name.endswith((".xml", ".atom")):
+        return "atom"
+    if first == b"{" and _JSON_FEED.match(body):
+        return "json-feed"
     if name.endswith(".jsonl") or name.endswith(".ndjson"):
         return "jsonl"
     if first == b"[":
         return "json"
     if first == b"{":
-        line = head.lstrip().split(b"\n", 1)[0]
+        line = body.split(b"\n", 1)[0]
         try:
-            json.loads(line)
-            return "jsonl"
+            value = json.loads(line)
+            # One object that wraps the records (an API page on one line) is a JSON document.
+            return "json" if wrapped(value) and not body[len(line) :].strip() else "jsonl"
         except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             # A broken first record of JSON Lines ends like an object; a pretty-printed object does not.
             return "jsonl" if line.rstrip().endswith(b"}") or name.endswith(".jsonl") else "json"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
+import email.utils
 import gzip
 import io
 import re
@@ -36,6 +39,18 @@ __all__ = ["arxiv_id", "title_id", "title_key"]  # re-exported: the readers' ide
 
 class InputError(Exception):
     """An input that cannot be read at all (missing, a directory, binary, no papers)."""
+
+
+#: The formats paperkg reads, as the one-line refusal of an unknown input names them.
+FORMATS = (
+    "Hugging Face page text, JSON Lines or JSON records (arXiv snapshot, Hugging Face API, OpenAlex, "
+    "Semantic Scholar, plain), a JSON Feed or an arXiv Atom feed"
+)
+
+
+def not_a_listing(name: str, what: str = "") -> InputError:
+    """The one-line refusal of an input in no known format (``what`` says what it is instead)."""
+    return InputError(f"{name}: not a paper listing{': ' + what if what else ''}; expected {FORMATS}")
 
 
 @dataclass
@@ -136,3 +151,111 @@ def cap_text(text: str, limit: int, what: str, where: str, warnings: Warnings) -
         return text
     warnings.add(f"{where}: {what} of {len(text):,} characters truncated to {limit:,}")
     return text[:limit]
+
+
+def decode_line(raw: bytes) -> tuple[str, int | None]:
+    """``raw`` decoded as UTF-8, invalid bytes replaced by U+FFFD, with the offset of the first
+    invalid byte (None when there was none)."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8", errors="replace"), exc.start
+
+
+def repaired_utf8(byte: int, count: int = 1) -> str:
+    """The ``what`` of :meth:`Warnings.repair` for invalid UTF-8 first found at ``byte`` of a line."""
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    return f"invalid UTF-8 at byte {byte}{more} replaced by U+FFFD"
+
+
+@dataclass(frozen=True)
+class BadBytes:
+    """Where a stream decoded by :class:`Utf8Repair` held invalid UTF-8."""
+
+    char: int  # offset of its U+FFFD in the decoded text
+    line: int  # 1-based line of the input
+    byte: int  # offset of the invalid byte in its line
+
+
+class Utf8Repair:
+    """Incremental UTF-8 decoding that replaces each invalid sequence by U+FFFD (as
+    ``errors="replace"`` does) and notes where it was, in :attr:`bad`. A leading byte-order mark is
+    skipped. Linear in the input however many bytes are invalid."""
+
+    def __init__(self) -> None:
+        self.pending = b""
+        self.line = 1
+        self.col = 0  # bytes since the last newline
+        self.chars = 0  # characters produced so far
+        self.bad: list[BadBytes] = []
+        self._start = True
+
+    def _advance(self, data: bytes | memoryview, lo: int, hi: int) -> None:
+        chunk = bytes(data[lo:hi])
+        nl = chunk.count(b"\n")
+        if nl:
+            self.line += nl
+            self.col = len(chunk) - chunk.rfind(b"\n") - 1
+        else:
+            self.col += len(chunk)
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        buf = self.pending + data
+        if self._start:
+            if len(buf) < len(UTF8_BOM) and UTF8_BOM.startswith(buf) and not final:
+                self.pending = buf
+                return ""
+            self._start = False
+            if buf.startswith(UTF8_BOM):
+                buf = buf[len(UTF8_BOM) :]
+        mv = memoryview(buf)
+        out: list[str] = []
+        pos = 0
+        while pos < len(buf):
+            try:
+                text, used = codecs.utf_8_decode(mv[pos:], "strict", final)
+            except UnicodeDecodeError as exc:
+                lo, hi = pos + exc.start, pos + exc.end
+                good = codecs.utf_8_decode(mv[pos:lo], "strict", True)[0]
+                out.append(good)
+                self.chars += len(good)
+                self._advance(mv, pos, lo)
+                self.bad.append(BadBytes(self.chars, self.line, self.col))
+                out.append("\ufffd")
+                self.chars += 1
+                self.col += hi - lo
+                pos = hi
+                continue
+            out.append(text)
+            self.chars += len(text)
+            self._advance(mv, pos, pos + used)
+            pos += used
+            break
+        self.pending = bytes(mv[pos:])
+        return "".join(out)
+
+
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|\s)")
+
+
+def iso_day(value: object) -> str | None:
+    """The day (``YYYY-MM-DD``) of an ISO 8601 date or timestamp, or None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DAY.match(value)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def email_day(value: object) -> str | None:
+    """The day (``YYYY-MM-DD``) of an RFC 2822 date (``Mon, 2 Apr 2007 19:18:42 GMT``), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None

@@ -1,34 +1,54 @@
-"""JSON Lines and JSON inputs: arXiv metadata snapshot records, the Hugging Face daily papers
-API, and plain ``{"id", "title", "abstract"|"text"}`` records.
+"""JSON Lines and JSON inputs. Each record's format is decided by its fields
+(:func:`record_format`) and read by that format's one record-to-paper function:
 
-JSON Lines are read a line at a time; a JSON array is decoded one element at a time
-from a sliding buffer, so neither form is held whole in memory.
+- OpenAlex works (:mod:`~paperkg.readers.openalex`): ``abstract_inverted_index``, ``authorships`` or
+  an OpenAlex id;
+- Semantic Scholar papers (:mod:`~paperkg.readers.s2`): ``paperId``;
+- the Hugging Face API (:mod:`~paperkg.readers.hfapi`): a ``paper`` object, ``submittedOnDailyAt``,
+  ``ai_keywords``, ``ai_summary``, ``githubRepo``, ``projectPage`` or ``upvotes``;
+- arXiv snapshot records (:mod:`~paperkg.readers.arxiv_snapshot`): ``authors_parsed``, ``versions``
+  or ``update_date``;
+- JSON Feed items (:mod:`~paperkg.readers.jsonfeed`): a feed's ``items``, or ``content_text``,
+  ``content_html``, ``date_published``, ``external_url``;
+- anything else with a title: a plain record (:mod:`~paperkg.readers.plain`).
+
+JSON Lines are read a line at a time (a line holding a list, or an object wrapping one, gives each of
+its records); a JSON document is read one record at a time (:mod:`~paperkg.readers.jsondoc`), so
+neither form is held whole in memory. Invalid UTF-8 becomes U+FFFD and the record is kept, with a
+repair warning.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
-from paperkg.model import Paper, Rejection, Source
+from paperkg.model import Paper, Rejection
+from paperkg.readers import arxiv_snapshot, hfapi, jsonfeed, openalex, plain, s2
 from paperkg.readers.base import (
-    MAX_ABSTRACT_CHARS,
     MAX_LINE_BYTES,
-    MAX_TITLE_CHARS,
-    READ_ERRORS,
-    InputError,
     ReadItem,
     Warnings,
-    arxiv_id,
-    cap_text,
-    clean_str,
-    clean_text,
+    decode_line,
     iter_lines,
-    title_id,
+    repaired_utf8,
 )
+from paperkg.readers.jsondoc import RECORD_ONLY, WRAPPERS, read_json_document, wrapper_hint
 
 MAX_DEPTH = 64
+
+RecordToPaper = Callable[[dict[str, Any], str, int, Warnings], ReadItem]
+
+#: The record-to-paper function of each JSON record format.
+FORMATS: dict[str, RecordToPaper] = {
+    "openalex": openalex.openalex_to_paper,
+    "s2": s2.s2_to_paper,
+    "hf-api": hfapi.hf_api_to_paper,
+    "arxiv-snapshot": arxiv_snapshot.snapshot_to_paper,
+    "json-feed-item": jsonfeed.feed_item_to_paper,
+    "plain": plain.plain_to_paper,
+}
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
@@ -47,73 +67,41 @@ def _depth(value: Any, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
-def _str(v: Any) -> str | None:
-    if isinstance(v, str):
-        return clean_str(v)
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(v)
-    return None
+def record_format(rec: dict[str, Any], hint: str | None = None) -> str:
+    """The format of one record, from its fields (``hint`` "feed": it is an item of a JSON Feed)."""
+    if isinstance(rec.get("paper"), dict):
+        return "hf-api"
+    if s2.is_s2(rec):
+        return "s2"
+    if openalex.is_openalex(rec):
+        return "openalex"
+    if any(k in rec for k in arxiv_snapshot.SIGNS):
+        return "arxiv-snapshot"
+    if hfapi.is_hf(rec):
+        return "hf-api"
+    if jsonfeed.is_feed_item(rec) or (hint == "feed" and not any(k in rec for k in ("abstract", "text"))):
+        return "json-feed-item"
+    return "plain"
 
 
-def _authors(v: Any) -> tuple[str, ...]:
-    if isinstance(v, str):
-        return tuple(a for a in (clean_text(x) for x in v.replace(" and ", ", ").split(",")) if a)
-    if isinstance(v, list):
-        out = []
-        for a in v:
-            if isinstance(a, str):
-                out.append(a)
-            elif isinstance(a, dict) and isinstance(a.get("name"), str):
-                out.append(a["name"])
-            elif isinstance(a, list) and a and all(isinstance(x, str) for x in a):
-                out.append(" ".join(reversed([x for x in a if x])))  # arXiv authors_parsed
-        return tuple(x for x in map(clean_text, out) if x)
-    return ()
-
-
-def record_to_paper(rec: Any, name: str, line: int, warnings: Warnings) -> ReadItem:
+def record_to_paper(rec: Any, name: str, line: int, warnings: Warnings, hint: str | None = None) -> ReadItem:
     """One decoded record to a :class:`Paper`, or a :class:`Rejection` saying why not."""
     if not isinstance(rec, dict):
         return Rejection(name, line, f"expected a JSON object, got {type(rec).__name__}")
     if _depth(rec) >= MAX_DEPTH:
         return Rejection(name, line, f"JSON nested deeper than {MAX_DEPTH} levels")
-    inner = rec.get("paper")
-    hf = isinstance(inner, dict)
-    r: dict[str, Any] = {**rec, **inner} if hf else rec  # type: ignore[dict-item]
-    title = clean_text(_str(r.get("title")) or "")
-    abstract = _str(r.get("abstract"))
-    if abstract is None:
-        abstract = _str(r.get("summary"))
-    if abstract is None:
-        # Sentence corpora (plain {"id", "text"} records) have a text and no title.
-        abstract = _str(r.get("text")) or ""
-        if not title and not (_str(r.get("id")) and clean_text(abstract)):
-            return Rejection(name, line, "record has no title")
-    elif not title:
-        return Rejection(name, line, "record has no title")
-    where = f"{name}:{line}"
-    title = cap_text(clean_text(title), MAX_TITLE_CHARS, "title", where, warnings)
-    abstract = cap_text(clean_text(abstract), MAX_ABSTRACT_CHARS, "abstract", where, warnings)
-    rid = _str(r.get("id"))
-    aid = arxiv_id(rid) or arxiv_id(_str(r.get("arxiv_id")))
-    pid = aid or (clean_text(rid) if rid and clean_text(rid) else title_id(title))
-    date = _str(r.get("update_date")) or _str(r.get("publishedAt")) or _str(r.get("date"))
-    links = tuple(
-        u for u in (_str(r.get("githubRepo")), _str(r.get("projectPage"))) if u and u.startswith("http")
-    )
-    categories = _str(r.get("categories"))
-    return Paper(
-        id=pid,
-        title=title,
-        abstract=abstract,
-        source=Source(name, line, date[:10] if date else None),
-        authors=_authors(r.get("authors_parsed") or r.get("authors")),
-        published=_str(r.get("publishedAt")) or _str(r.get("update_date")),
-        arxiv_id=aid,
-        doi=_str(r.get("doi")),
-        categories=tuple(categories.split()) if categories else (),
-        links=links,
-    )
+    return FORMATS[record_format(rec, hint)](rec, name, line, warnings)
+
+
+def wrapped(rec: Any) -> tuple[list[Any], str | None] | None:
+    """The records of an object that wraps them (``{"results": [...]}``, a JSON Feed), else None."""
+    if not isinstance(rec, dict) or any(k in rec for k in RECORD_ONLY):
+        return None
+    for key in WRAPPERS:
+        v = rec.get(key)
+        if isinstance(v, list) and (not v or isinstance(v[0], dict)):
+            return v, wrapper_hint(key)
+    return None
 
 
 def read_jsonl(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[ReadItem]:
@@ -121,11 +109,7 @@ def read_jsonl(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[Read
         if len(raw) > MAX_LINE_BYTES:
             yield Rejection(name, n, f"line longer than {MAX_LINE_BYTES:,} bytes")
             continue
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield Rejection(name, n, f"invalid UTF-8 at byte {exc.start}")
-            continue
+        text, bad = decode_line(raw)
         if not text.strip():
             continue
         try:
@@ -139,99 +123,25 @@ def read_jsonl(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[Read
         except RecursionError:
             yield Rejection(name, n, "JSON nested too deeply")
             continue
+        records: list[Any] = [rec]
+        hint = None
+        numbered = False  # the records of line 1 are numbered as a JSON document's are
         if isinstance(rec, list) and n == 1 and text.strip().startswith("["):
-            # A JSON document on one line holding a list of records.
-            for i, item in enumerate(rec, 1):
-                yield record_to_paper(item, name, i, warnings)
-            continue
-        yield record_to_paper(rec, name, n, warnings)
+            records, numbered = rec, True  # a JSON document on one line holding a list of records
+        elif (w := wrapped(rec)) is not None:
+            (records, hint), numbered = w, n == 1  # an API page or a JSON Feed on one line
+        for i, item in enumerate(records, 1):
+            got = record_to_paper(item, name, i if numbered else n, warnings, hint)
+            if bad is not None and isinstance(got, Paper):
+                warnings.repair(f"{name}:{n}", repaired_utf8(bad))
+            yield got
 
 
 def read_json_array(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[ReadItem]:
-    """A JSON document whose top level is an array of records (or one object)."""
-    decoder = json.JSONDecoder()
-    reader = _TextChunks(stream, name)
-    buf = reader.fill("")
-    pos = _skip_ws(buf, 0)
-    if pos < len(buf) and buf[pos] == "{":
-        array = False  # one object, or objects one after another
-    elif pos < len(buf) and buf[pos] == "[":
-        array = True
-        pos += 1
-    else:
-        raise InputError(f"{name}: not a JSON array or object")
-    index = 0
-    while True:
-        buf, pos = reader.ensure(buf, pos)
-        if pos >= len(buf):
-            if array:
-                yield Rejection(name, index + 1, "JSON array is truncated (no closing ']')")
-            return
-        if array and buf[pos] == "]":
-            return
-        if array and index > 0:
-            if buf[pos] != ",":
-                yield Rejection(name, index + 1, "invalid JSON: expected ',' between array elements")
-                return
-            buf, pos = reader.ensure(buf, pos + 1)
-        index += 1
-        while True:
-            try:
-                value, pos = decoder.raw_decode(buf, pos)
-                break
-            except json.JSONDecodeError as exc:
-                if reader.done or len(buf) - pos > MAX_LINE_BYTES:
-                    yield Rejection(name, index, f"invalid JSON in array element ({exc.msg})")
-                    return
-                buf, pos = reader.fill(buf[pos:]), 0
-            except ValueError as exc:  # an integer of more than 4,300 digits
-                yield Rejection(name, index, f"invalid JSON in array element ({exc})")
-                return
-            except RecursionError:
-                yield Rejection(name, index, "JSON nested too deeply")
-                return
-        yield record_to_paper(value, name, index, warnings)
+    """A JSON document: an array of records, one record, or an object wrapping the records."""
+    return read_json_document(stream, name, warnings, record_to_paper)
 
 
-def _skip_ws(buf: str, pos: int) -> int:
-    while pos < len(buf) and buf[pos] in " \t\r\n":
-        pos += 1
-    return pos
-
-
-class _TextChunks:
-    """Reads a binary stream as UTF-8 text in chunks, appending to a buffer."""
-
-    CHUNK = 1 << 20
-
-    def __init__(self, stream: BinaryIO, name: str) -> None:
-        import codecs
-
-        self.stream = stream
-        self.name = name
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        self.done = False
-
-    def fill(self, buf: str) -> str:
-        if self.done:
-            return buf
-        try:
-            data = self.stream.read(self.CHUNK)
-        except READ_ERRORS as exc:
-            raise InputError(f"{self.name}: read failed ({exc})") from None
-        try:
-            text = self.decoder.decode(data, final=not data)
-        except UnicodeDecodeError:
-            raise InputError(f"{self.name}: invalid UTF-8 in JSON document") from None
-        if not data:
-            self.done = True
-        return buf + text
-
-    def ensure(self, buf: str, pos: int) -> tuple[str, int]:
-        """Drop what was consumed and read until a non-blank character is at ``pos`` (or the end)."""
-        buf, pos = buf[pos:], 0
-        pos = _skip_ws(buf, pos)
-        while pos >= len(buf) and not self.done:
-            buf = self.fill(buf[pos:])
-            pos = _skip_ws(buf, 0)
-        return buf, pos
+def read_json_feed(stream: BinaryIO, name: str, warnings: Warnings) -> Iterator[ReadItem]:
+    """A JSON Feed: each of its ``items`` a paper (read as any JSON document, which finds them)."""
+    return read_json_document(stream, name, warnings, record_to_paper)
