@@ -52,11 +52,13 @@ def test_hf_page_orphan_abstract_is_reported() -> None:
     assert isinstance(got[1], Rejection) and "no title" in got[1].reason
 
 
-def test_hf_page_invalid_utf8_is_reported_with_line() -> None:
+def test_hf_page_invalid_utf8_costs_a_character_not_the_paper() -> None:
     data = b"Title One\n\n" + ABSTRACT.encode() + b"\n\nBad \xff\xfe title\n\n" + ABSTRACT.encode() + b"\n"
-    got = items(data)
-    rej = [r for r in got if isinstance(r, Rejection)]
-    assert rej and rej[0].line == 5 and "UTF-8" in rej[0].reason
+    w = Warnings([])
+    got = list(read_hf_page(io.BufferedReader(io.BytesIO(data)), "mem", w))  # type: ignore[arg-type]
+    assert [p.title for p in got if isinstance(p, Paper)] == ["Title One", "Bad \ufffd\ufffd title"]
+    assert not [r for r in got if isinstance(r, Rejection)]
+    assert w.repaired == ["mem:5: invalid UTF-8 at byte 4 replaced by U+FFFD"]
 
 
 def test_jsonl_keeps_good_records_and_rejects_bad_ones() -> None:
@@ -76,7 +78,7 @@ def test_jsonl_keeps_good_records_and_rejects_bad_ones() -> None:
     assert "no title" in reasons[4]
 
 
-def test_arxiv_snapshot_record() -> None:
+def test_arxiv_snapshot_record_with_an_authors_string() -> None:
     rec = {
         "id": "2310.12345",
         "title": "Some\n  Wrapped Title",
@@ -84,7 +86,7 @@ def test_arxiv_snapshot_record() -> None:
         "authors": "A. One, B. Two and C. Three",
         "categories": "cs.CV cs.CL",
         "update_date": "2023-10-20",
-        "doi": "10.1/xyz",
+        "doi": "10.1234/XYZ",
     }
     (p,) = items(json.dumps(rec).encode() + b"\n", "jsonl")
     assert isinstance(p, Paper)
@@ -92,7 +94,9 @@ def test_arxiv_snapshot_record() -> None:
     assert p.title == "Some Wrapped Title" and p.abstract == "An abstract wrapped."
     assert p.authors == ("A. One", "B. Two", "C. Three")
     assert p.categories == ("cs.CV", "cs.CL")
-    assert p.source.date == "2023-10-20"
+    assert p.source.date is None  # the snapshot is no listing
+    assert p.updated == "2023-10-20"
+    assert p.doi == "10.1234/xyz"  # normalized by identity.doi
 
 
 def test_hf_api_array_streams_elements() -> None:
@@ -112,7 +116,8 @@ def test_hf_api_array_streams_elements() -> None:
     got = items(json.dumps(data, indent=1).encode(), "json")
     assert [p.id for p in got if isinstance(p, Paper)] == ["2401.00001", "2401.00002"]
     assert got[0].links == ("https://github.com/a/b",)
-    assert got[0].source.date == "2024-01-02"
+    assert got[0].published == "2024-01-02"
+    assert got[0].source.date is None  # no submittedOnDailyAt: no listing day
 
 
 def test_json_array_truncated_keeps_earlier_records() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from paperkg.errors import PaperkgError
 from paperkg.identity import arxiv_id, title_id, title_key
 from paperkg.model import Paper, Rejection
 
@@ -37,7 +38,7 @@ ReadItem = Paper | Rejection
 __all__ = ["arxiv_id", "title_id", "title_key"]  # re-exported: the readers' identity helpers
 
 
-class InputError(Exception):
+class InputError(PaperkgError):
     """An input that cannot be read at all (missing, a directory, binary, no papers)."""
 
 
