@@ -85,30 +85,13 @@ def neo4j_options(f: F) -> F:
 
 def errors_as_click(f: F) -> F:
     """Library errors become one-line ``click.ClickException``s (exit 1), never tracebacks."""
-    from paperkg.evaluate import GoldError
-    from paperkg.extract.lexicon import RegistryError
-    from paperkg.graph import GraphFormatError
-    from paperkg.pipeline import BadRecord, NoPapers
-    from paperkg.queries import QueryError
-    from paperkg.readers import InputError
-    from paperkg.sinks.base import SinkError
-
-    known = (
-        GoldError,
-        RegistryError,
-        GraphFormatError,
-        BadRecord,
-        NoPapers,
-        QueryError,
-        InputError,
-        SinkError,
-    )
+    from paperkg.errors import PaperkgError
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return f(*args, **kwargs)
-        except known as exc:
+        except PaperkgError as exc:
             raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""

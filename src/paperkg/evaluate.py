@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from paperkg.errors import PaperkgError
+
 
 def norm(s: str) -> str:
     """The referee's name key: NFKC, lower case, every character but letters and digits dropped."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).lower())
 
 
-class GoldError(ValueError):
+class GoldError(PaperkgError, ValueError):
     pass
 
 

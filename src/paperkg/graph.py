@@ -23,6 +23,7 @@ from typing import IO, Any
 import networkx as nx
 
 from paperkg.collector import gc_paused
+from paperkg.errors import PaperkgError
 from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.spill import Spooled
@@ -32,7 +33,7 @@ LIST_PROPS = ("aliases", "authors", "categories", "dates", "sources")
 SPOOLED_PROPS = ("abstract",)
 
 
-class GraphFormatError(ValueError):
+class GraphFormatError(PaperkgError, ValueError):
     """graph.json is not a paperkg graph."""
 
 

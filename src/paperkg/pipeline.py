@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from paperkg.collector import gc_paused
+from paperkg.errors import PaperkgError
 from paperkg.extract import Extractor
 from paperkg.extract.urls import absolute_url, normalize_url
 from paperkg.graph import KnowledgeGraph
@@ -37,11 +38,11 @@ from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
 from paperkg.spill import ExtractionLog, MappedLog, TextSpool
 
 
-class BadRecord(Exception):
+class BadRecord(PaperkgError):
     """A rejected record under ``--strict``."""
 
 
-class NoPapers(Exception):
+class NoPapers(PaperkgError):
     """The inputs yielded no paper at all."""
 
 

@@ -13,12 +13,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from paperkg.errors import PaperkgError
 from paperkg.model import EntityType
 
 T = TypeVar("T")
 
 
-class RegistryError(ValueError):
+class RegistryError(PaperkgError, ValueError):
     """A registry file that cannot be used (the message names the file and line)."""
 
 

@@ -11,11 +11,12 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from paperkg.errors import PaperkgError
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, Node
 
 
-class SinkError(RuntimeError):
+class SinkError(PaperkgError, RuntimeError):
     """A sink could not write its output (the message is shown to the user)."""
 
 

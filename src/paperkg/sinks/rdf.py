@@ -31,6 +31,7 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
+from paperkg.errors import PaperkgError
 from paperkg.files import remove_quietly
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
@@ -70,7 +71,7 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
-class RdfFormatError(ValueError):
+class RdfFormatError(PaperkgError, ValueError):
     """An RDF file that is not a paperkg export (or cannot be parsed)."""
 
 
