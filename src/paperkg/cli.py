@@ -354,42 +354,94 @@ def stats(graph_file: str, as_json: bool) -> None:
 @main.command(name="eval")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option(
-    "--gold", required=True, type=click.Path(dir_okay=False), help="Gold JSON Lines (paper or span gold)."
+    "--gold",
+    required=True,
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Gold JSON Lines (paper or span gold); repeat it for several files.",
 )
 @click.option("--errors", "show_errors", is_flag=True, help="List false positives and misses per paper.")
 @click.option("--label", default="DATASET", show_default=True, help="Span gold: the label scored.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--cv",
+    type=click.IntRange(2),
+    default=None,
+    help="K-fold cross-validation by paper: each fold is decided by a model trained on the others.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="--cv: the seed of the folds and training."
+)
+@click.option(
+    "--decider",
+    type=click.Choice(["default", "rules", "learned"]),
+    default="default",
+    show_default=True,
+    help="Who decides over the candidates: the rules, the learned model, or the extractor's default.",
+)
 @names_option
 @input_options
 @errors_as_click
 def eval_cmd(
     inputs: tuple[str, ...],
-    gold: str,
+    gold: tuple[str, ...],
     show_errors: bool,
     label: str,
     as_json: bool,
+    cv: int | None,
+    seed: int,
+    decider: str,
     names: str,
     strict: bool,
     registry: str | None,
 ) -> None:
-    """Extract from INPUTS and score against --gold (the definitions of the shared referee)."""
-    from paperkg.evaluate import score
-    from paperkg.pipeline import extract_corpus
+    """Extract from INPUTS and score against --gold (the definitions of the shared referee).
+
+    With --cv K, score K-fold cross-validation by paper over the papers of INPUTS that have gold:
+    with --decider learned, each fold is decided by a model trained on the other folds' gold."""
+    from paperkg.evaluate import cross_validate, per_type, read_gold_files, score, score_papers, summarize
+    from paperkg.extract import Extractor
+    from paperkg.extract.learn import LEARNED_BY_DEFAULT, fit_decider, load_decider
+    from paperkg.extract.stages import RULES
+    from paperkg.pipeline import PaperIndex, Summary, extract_corpus, read_papers
 
     _check_inputs(inputs)
-    extractions, *_ = extract_corpus(inputs, _extractor(registry), strict, _reporter(True))
-    result, errors = score(gold, (x.to_json(names) for x in extractions), label)
-    if as_json:
-        click.echo(json.dumps(result))
-    else:
-        for k, v in result.items():
-            if isinstance(v, dict) and "f1" in v:
+    learned = decider == "learned" or (decider == "default" and LEARNED_BY_DEFAULT)
+    ex = Extractor(registry=registry, decider=RULES if not learned else None if cv else load_decider())
+    if cv is not None:
+        gold_records = read_gold_files(gold)
+        papers = list(read_papers(inputs, Summary(), PaperIndex(), strict, _reporter(True)))
+        fit = (lambda pcs, golds: fit_decider(pcs, golds, ex.lex, seed=seed)) if learned else None
+        out = cross_validate(ex, papers, gold_records, cv, seed, fit, names)
+        errors = out.pop("errors")
+        if as_json:
+            click.echo(json.dumps(out))
+        else:
+            click.echo(f"{cv}-fold cross-validation by paper (seed {seed}), pooled over the folds:")
+            for line in summarize(out["pooled"]):
+                click.echo(line)
+            for i, res in enumerate(out["folds"]):
+                d, t = res["detection"], res["typed"]
                 click.echo(
-                    f"{k:<14} P={v['precision']:.3f} R={v['recall']:.3f} F1={v['f1']:.3f}"
-                    f"  (tp={v['tp']} fp={v['fp']} fn={v['fn']})"
+                    f"fold {i}: papers {res['papers']} detection F1={d['f1']:.3f} typed F1={t['f1']:.3f}"
+                    f" role {res['role_accuracy']:.3f} urls F1={res['urls']['f1']:.3f}"
                 )
-            else:
-                click.echo(f"{k:<14} {v}")
+    else:
+        extractions, *_ = extract_corpus(inputs, ex, strict, _reporter(True))
+        preds = [x.to_json(names) for x in extractions]
+        if len(gold) > 1:
+            records = read_gold_files(gold)
+            result, errors = score_papers(records, {str(p["id"]): p for p in preds})
+        else:
+            result, errors = score(gold[0], preds, label)
+        if "detection" in result:
+            records = read_gold_files(gold)
+            result["per_type"] = per_type(records, {str(p["id"]): p for p in preds})
+        if as_json:
+            click.echo(json.dumps(result))
+        else:
+            for line in summarize(result):
+                click.echo(line)
     if show_errors:
         for e in errors:
             click.echo(f"\n# {e.id}")

@@ -1,0 +1,143 @@
+"""Features of an entity candidate, as strings: what the rules found, the name's shape, its
+words and the words around its mentions. Nothing here names a particular paper or artifact
+beyond what the rules' data already holds; the learned weights decide what each feature is worth."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from paperkg.extract import rules
+from paperkg.extract.lexicon import Lexicon
+from paperkg.extract.stages import EntityCandidate, PaperCandidates
+from paperkg.model import Field
+
+_SHAPE_RUNS = re.compile(r"(.)\1+")
+_UNIT = re.compile(r"^[~+\-±]?\d+(?:[.,]\d+)?\s?[A-Za-z°%$\\]{1,4}$")
+_LATEX = re.compile(r"[$\\^_{}]")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=100_000)
+def shape(text: str) -> str:
+    """ "LLaVA-1.5" -> "XxX-d.d": capitals X, lower case x, digits d, runs collapsed."""
+    out = []
+    for ch in text[:24]:
+        if ch.isupper():
+            out.append("X")
+        elif ch.islower():
+            out.append("x")
+        elif ch.isdigit():
+            out.append("d")
+        elif ch.isspace():
+            out.append("_")
+        else:
+            out.append(ch)
+    return _SHAPE_RUNS.sub(r"\1", "".join(out))
+
+
+@lru_cache(maxsize=100_000)
+def name_features(name: str) -> tuple[str, ...]:
+    """Features of the name alone (the same for every paper it appears in)."""
+    words = name.split()
+    low = name.lower()
+    f = [
+        "sh=" + shape(name),
+        "nw=" + str(min(len(words), 5)),
+        "len=" + str(min(len(name) // 3, 8)),
+        "last=" + words[-1].lower() if words else "last=",
+        "first=" + words[0].lower() if words else "first=",
+        "suf3=" + low[-3:],
+        "pre3=" + low[:3],
+        "w=" + low,
+    ]
+    if _DIGIT.search(name):
+        f.append("digit")
+    if _UNIT.match(name):
+        f.append("unit")
+    if _LATEX.search(name):
+        f.append("latex")
+    if name.isupper():
+        f.append("allcaps")
+    if "-" in name:
+        f.append("hyphen")
+        f.append("hlast=" + low.rsplit("-", 1)[1][:8])
+    if rules.is_nameish(words[0] if words else name):
+        f.append("nameish")
+    t, st = rules.name_shape_type(name)
+    if t is not None:
+        f.append(f"nametype={t.value}{st}")
+    return tuple(f)
+
+
+def candidate_features(
+    pc: PaperCandidates, c: EntityCandidate, lex: Lexicon, lower_words: set[str]
+) -> list[str]:
+    """Every feature of one candidate of one paper."""
+    f = list(name_features(c.name))
+    f.extend("src=" + s for s in c.sources)
+    f.append("srcs=" + "+".join(sorted(c.sources)))
+    f.append(f"rule={c.rule_type.value}{c.strength}")
+    for t, st in c.votes.items():
+        f.append(f"vote={t.value}{st}")
+    if not c.votes:
+        f.append("novote")
+    f.append("intro" if c.introduced else "nointro")
+    f.append("keep" if c.rule_keep else "drop")
+    if c.from_title:
+        f.append("titlename")
+    if c.listed:
+        f.append("listed")
+    if c.is_part:
+        f.append("part")
+    if c.concept:
+        f.append("concept")
+    if c.aliases:
+        f.append("alias")
+    entry = lex.lookup(c.name)
+    if entry is not None:
+        f.append("reg=" + entry.type.value)
+    if lex.is_generic(c.name):
+        f.append("generic")
+    if c.name.lower() in lower_words and not _DIGIT.search(c.name):
+        f.append("lowerword")
+    n = len(c.mentions)
+    f.append("nm=" + str(min(n, 4)))
+    fields = {m.field for m in c.mentions}
+    if Field.TITLE in fields:
+        f.append("intitle")
+    if Field.ABSTRACT not in fields:
+        f.append("titleonly")
+    for m in c.mentions[:4]:
+        doc = pc.title if m.field is Field.TITLE else pc.abstract
+        f.extend(_context(doc, m.start, m.end, m.field is Field.TITLE))
+    return f
+
+
+def _context(doc, start: int, end: int, title: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    a = rules.arrays(doc)
+    i = _token_at(a.idx, start)
+    j = _token_at(a.idx, end - 1) + 1
+    n = len(a.text)
+    p = "t" if title else "a"
+    f = []
+    f.append(p + "p1=" + (a.lower[i - 1] if i > 0 else "<s>"))
+    f.append(p + "p2=" + (a.lower[i - 2] if i > 1 else "<s>"))
+    f.append(p + "n1=" + (a.lower[j] if j < n else "</s>"))
+    f.append(p + "n2=" + (a.lower[j + 1] if j + 1 < n else "</s>"))
+    s0, s1 = a.sentence(i)
+    if s0 == i:
+        f.append(p + "sentstart")
+    k = rules.bisect_right(a.sent_starts, i) - 1
+    f.append(p + "sent=" + str(min(k, 3)))
+    if not title:
+        sent = a.lower[s0:s1]
+        for w in ("we", "propose", "introduce", "present", "our", "using", "on", "outperforms", "benchmark"):
+            if w in sent:
+                f.append("s:" + w)
+    return f
+
+
+def _token_at(idx: list[int], char: int) -> int:
+    k = rules.bisect_right(idx, char) - 1
+    return max(k, 0)
