@@ -149,7 +149,10 @@ def test_good_and_bad_records_keep_every_good_one(runner: CliRunner, tmp_path: P
     out = tmp_path / "o.jsonl"
     r = runner.invoke(main, ["extract", str(f), "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["g0", "g1", "g2"]
+    # the record with a bad byte is repaired (U+FFFD), not dropped
+    kept = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [x["id"] for x in kept] == ["g0", "g1", "g2", "u"]
+    assert kept[3]["title"] == "bad \ufffd utf8"
     for line_no, needle in (
         (2, "invalid JSON"),
         (4, "expected a JSON object"),
@@ -160,7 +163,12 @@ def test_good_and_bad_records_keep_every_good_one(runner: CliRunner, tmp_path: P
     assert "Traceback" not in r.stderr
     r = runner.invoke(main, ["build", str(f), "--out", str(tmp_path / "b"), "--json", "--no-html"])
     s = json.loads(r.stdout)
-    assert (s["records_read"], s["papers"], s["records_rejected"]) == (7, 3, 4) and s["reconciles"]
+    assert (s["records_read"], s["papers"], s["records_rejected"]) == (7, 4, 3) and s["reconciles"]
+    assert s["records_repaired"] == 1
+    bad = tmp_path / "bad_byte.jsonl"
+    bad.write_bytes(b'{"id": "u", "title": "bad \xff utf8"}\n')
+    r = runner.invoke(main, ["extract", "--strict", str(bad)])
+    assert r.exit_code == 1 and "invalid UTF-8" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_strict_makes_first_bad_record_fatal(runner: CliRunner, tmp_path: Path) -> None:

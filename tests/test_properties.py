@@ -256,8 +256,11 @@ BAD_LINES = {
     "no_title": lambda i: json.dumps({"id": f"bad{i}", "abstract": ABSTRACT}),
     "null_title": lambda i: json.dumps({"id": f"bad{i}", "title": None, "abstract": ABSTRACT}),
     "list_title": lambda i: json.dumps({"id": f"bad{i}", "title": ["x"], "abstract": ABSTRACT}),
-    "invalid_utf8": lambda i: f'{{"id": "bad{i}", "title": "Caf\udce9", "abstract": "x"}}',
     "too_deep": lambda i: "[" * 5000 + "]" * 5000,
+}
+# Kept as papers, repaired (the bad byte becomes U+FFFD) and counted.
+REPAIRED_LINES = {
+    "invalid_utf8": lambda i: f'{{"id": "fix{i}", "title": "Caf\udce9 {i}", "abstract": "x"}}',
 }
 
 
@@ -265,7 +268,9 @@ BAD_LINES = {
 @given(
     st.lists(
         st.one_of(
-            st.tuples(st.just("good"), TEXT), st.tuples(st.sampled_from(sorted(BAD_LINES)), st.just(""))
+            st.tuples(st.just("good"), TEXT),
+            st.tuples(st.sampled_from(sorted(BAD_LINES)), st.just("")),
+            st.tuples(st.sampled_from(sorted(REPAIRED_LINES)), st.just("")),
         ),
         max_size=40,
     ),
@@ -274,9 +279,13 @@ BAD_LINES = {
 def test_every_good_record_is_kept(tmp_path: Path, mix: list[tuple[str, str]], dups: int) -> None:
     lines: list[bytes] = []
     good_ids = []
-    bad = 0
+    bad = repaired = 0
     for i, (kind, text) in enumerate(mix):
-        if kind == "good":
+        if kind in REPAIRED_LINES:
+            repaired += 1
+            good_ids.append(f"fix{i}")
+            lines.append(REPAIRED_LINES[kind](i).encode("utf-8", "surrogateescape"))
+        elif kind == "good":
             gid = f"good-{i}"
             good_ids.append(gid)
             rec = {"id": gid, "title": f"Good paper {i} {text}", "abstract": text + " " + ABSTRACT}
@@ -294,6 +303,7 @@ def test_every_good_record_is_kept(tmp_path: Path, mix: list[tuple[str, str]], d
     assert set(good_ids) <= got
     assert summary.papers == len(papers)
     assert summary.rejected == bad
+    assert summary.repaired == repaired
     assert summary.records_read == summary.papers + summary.duplicates + summary.rejected
     assert summary.reconciles()
     if good_ids:

@@ -28,7 +28,17 @@ from paperkg.files import remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.spill import Spooled
 
-LIST_PROPS = ("aliases", "authors", "categories", "dates", "sources")
+LIST_PROPS = (
+    "aliases",
+    "authors",
+    "categories",
+    "dates",
+    "sources",
+    "affiliations",
+    "keywords",
+    "ids",
+    "links",
+)
 # Properties whose text may be held in a spill file (a :class:`~paperkg.spill.Spooled` handle).
 SPOOLED_PROPS = ("abstract",)
 
@@ -132,6 +142,16 @@ class KnowledgeGraph:
                 cur.extend(x for x in v if x not in cur)
             elif attrs.get(k) in (None, "") and v not in (None, ""):
                 attrs[k] = v
+
+    def set_node(self, node: Node) -> None:
+        """Add a node, or replace the existing one's properties with ``node``'s."""
+        if node.id in self.g:
+            attrs = self.g.nodes[node.id]
+            attrs.clear()
+            attrs["kind"] = node.kind.value
+            attrs.update((k, list(v) if k in LIST_PROPS else v) for k, v in node.props.items())
+            return
+        self.add_node(node)
 
     def add_edge(self, edge: Edge) -> bool:
         """Add an edge unless one of the same type joins the same nodes; returns True if added.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from paperkg.collector import gc_paused
@@ -18,6 +18,9 @@ from paperkg.errors import PaperkgError
 from paperkg.extract import Extractor
 from paperkg.extract.urls import absolute_url, normalize_url
 from paperkg.graph import KnowledgeGraph
+from paperkg.identity import title_key
+from paperkg.ingest import PaperIndex
+from paperkg.merge import listing_dates
 from paperkg.model import (
     Edge,
     EdgeType,
@@ -30,10 +33,10 @@ from paperkg.model import (
     PaperExtraction,
     Rejection,
     Role,
+    Source,
     UrlKind,
 )
 from paperkg.readers import InputError, Warnings, read_input
-from paperkg.readers.base import title_key
 from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
 from paperkg.spill import ExtractionLog, MappedLog, TextSpool
 
@@ -57,6 +60,10 @@ class Summary:
     warnings: list[str] = field(default_factory=list)
     nodes: Counter[str] = field(default_factory=Counter)
     edges: Counter[str] = field(default_factory=Counter)
+    repaired: int = 0  # records kept after a repair (invalid UTF-8 replaced)
+    revised: list[str] = field(default_factory=list)  # existing papers that new copies added to
+    ambiguous_titles: int = 0  # records known by title only that several papers' titles match
+    kept_apart: int = 0  # records sharing an identifier with a paper of another arXiv id
 
     def reconciles(self) -> bool:
         return self.records_read == self.papers + self.duplicates + self.rejected
@@ -70,6 +77,10 @@ class Summary:
             "papers": self.papers,
             "duplicates_merged": self.duplicates,
             "records_rejected": self.rejected,
+            "records_repaired": self.repaired,
+            "papers_revised": len(self.revised),
+            "titles_ambiguous": self.ambiguous_titles,
+            "kept_apart": self.kept_apart,
             "rejection_reasons": dict(self.reasons),
             "input_errors": list(self.input_errors),
             "nodes": dict(sorted(self.nodes.items())),
@@ -86,6 +97,16 @@ class Summary:
         ]
         for reason, n in self.reasons.most_common():
             out.append(f"  {n:>6,}  {reason}")
+        if self.repaired:
+            out.append(f"records repaired  {self.repaired:>8,}  (kept, invalid bytes replaced)")
+        if self.revised:
+            out.append(f"papers revised    {len(self.revised):>8,}  (existing papers new copies added to)")
+        if self.ambiguous_titles:
+            out.append(
+                f"titles ambiguous  {self.ambiguous_titles:>8,}  (no id, title of several papers: kept apart)"
+            )
+        if self.kept_apart:
+            out.append(f"kept apart        {self.kept_apart:>8,}  (an id shared with another arXiv id)")
         if self.nodes:
             out.append("entities:")
             for k in ("model", "dataset", "benchmark", "repository", "website"):
@@ -107,58 +128,40 @@ def _reason_key(reason: str) -> str:
     return reason.split(" (", 1)[0].split(" at byte", 1)[0]
 
 
-@dataclass
-class PaperIndex:
-    """Which papers were seen, so the same paper from several inputs is one paper."""
+def seed_index(index: PaperIndex, graph: KnowledgeGraph) -> None:
+    """Know the papers of an existing graph (for ``build --update``)."""
+    for node in graph.nodes(NodeKind.PAPER):
+        p = node.props
+        keys = [f"doi:{p['doi']}"] if p.get("doi") else []
+        keys.extend(str(i) for i in p.get("ids") or ())
+        index.seed(node.id.removeprefix("paper:"), title_key(str(p.get("title") or "")), keys)
 
-    by_id: dict[str, str] = field(default_factory=dict)
-    by_title: dict[str, str] = field(default_factory=dict)
-    files: dict[str, list[str]] = field(default_factory=dict)
-    dates: dict[str, list[str]] = field(default_factory=dict)
-    existing: set[str] = field(default_factory=set)
 
-    def seed(self, graph: KnowledgeGraph) -> None:
-        """Know the papers of an existing graph (for ``build --update``)."""
-        for node in graph.nodes(NodeKind.PAPER):
-            pid = node.id.removeprefix("paper:")
-            self.by_id.setdefault(pid, pid)
-            title = str(node.props.get("title") or "")
-            if title:
-                self.by_title.setdefault(title_key(title), pid)
-        self.existing = set(self.by_id.values())
-
-    def update_sources(self, graph: KnowledgeGraph) -> None:
-        """Add the files and dates of duplicates of existing papers to their nodes."""
-        for pid in self.existing:
-            if pid in self.files or pid in self.dates:
-                nid = paper_node_id(pid)
-                if nid in graph:
-                    graph.add_node(
-                        Node(
-                            nid,
-                            NodeKind.PAPER,
-                            {"sources": self.files.get(pid, []), "dates": self.dates.get(pid, [])},
-                        )
-                    )
-
-    def seen(self, p: Paper) -> str | None:
-        if p.id in self.by_id:
-            return self.by_id[p.id]
-        key = title_key(p.title) if p.title else ""
-        return self.by_title.get(key) if key else None
-
-    def add(self, p: Paper, pid: str | None = None) -> None:
-        pid = pid or p.id
-        self.by_id.setdefault(p.id, pid)
-        if p.title:
-            self.by_title.setdefault(title_key(p.title), pid)
-        files = self.files.setdefault(pid, [])
-        if p.source.file not in files:
-            files.append(p.source.file)
-        if p.source.date:
-            dates = self.dates.setdefault(pid, [])
-            if p.source.date not in dates:
-                dates.append(p.source.date)
+def paper_from_node(node: Node) -> Paper:
+    """The paper an existing graph's node holds, to merge with new copies of it. Its files become
+    sources of line 0 and its listing dates sources of its first file (the node keeps no more)."""
+    p = node.props
+    files = [str(f) for f in p.get("sources") or ()] or ["graph.json"]
+    sources = [Source(f, 0) for f in files] + [Source(files[0], 0, str(d)) for d in p.get("dates") or ()]
+    upvotes = p.get("upvotes")
+    return Paper(
+        id=node.id.removeprefix("paper:"),
+        title=str(p.get("title") or ""),
+        abstract=str(p.get("abstract") or ""),
+        source=sources[0],
+        authors=tuple(p.get("authors") or ()),
+        published=p.get("published"),
+        arxiv_id=p.get("arxiv_id"),
+        doi=p.get("doi"),
+        categories=tuple(p.get("categories") or ()),
+        links=tuple(p.get("links") or ()),
+        updated=p.get("updated"),
+        affiliations=tuple(p.get("affiliations") or ()),
+        keywords=tuple(p.get("keywords") or ()),
+        upvotes=int(upvotes) if isinstance(upvotes, int) else None,
+        ids=tuple(p.get("ids") or ()),
+        sources=tuple(sources),
+    )
 
 
 def read_papers(
@@ -167,45 +170,76 @@ def read_papers(
     index: PaperIndex,
     strict: bool = False,
     report: Reporter | None = None,
+    base: KnowledgeGraph | None = None,
 ) -> Iterator[Paper]:
-    """Distinct papers from all inputs, counting every record in ``summary``."""
+    """The distinct papers of all inputs, each merged from its copies (:mod:`paperkg.ingest`),
+    counting every record in ``summary``. Every input is read before the first paper comes out.
+
+    With ``base``, a paper of that graph seen again comes out (under its existing id) only when
+    its copies add to it; its id is then in ``summary.revised``."""
     say = report or (lambda _m: None)
     for path in paths:
-        warnings = Warnings([])
-        before = summary.records_read
-        failed = False
-        try:
-            for item in read_input(path, warnings):
-                summary.records_read += 1
-                if isinstance(item, Rejection):
-                    summary.rejected += 1
-                    summary.reasons[_reason_key(item.reason)] += 1
-                    if strict:
-                        raise BadRecord(item.message())
-                    say(f"skipped {item.message()}")
-                    continue
-                existing = index.seen(item)
-                if existing is not None:
-                    summary.duplicates += 1
-                    index.add(item, existing)
-                    continue
-                index.add(item)
-                summary.papers += 1
-                yield item
-        except InputError as exc:
-            if strict:
-                raise
-            failed = True
-            summary.input_errors.append(str(exc))
-            say(f"error: {exc}")
-        finally:
-            for w in warnings.messages:
-                summary.warnings.append(w)
-                say(f"warning: {w}")
-        if summary.records_read == before and not failed:
-            msg = f"{path}: no papers found"
-            summary.input_errors.append(msg)
-            say(f"error: {msg}")
+        _read_one(path, summary, index, strict, say)
+    existing = None if base is None else (lambda pid: paper_from_node(base.node(paper_node_id(pid))))
+    for placed in index.papers(existing):
+        if placed.existing is None:
+            summary.papers += 1
+            summary.duplicates += placed.copies - 1
+            yield placed.paper
+            continue
+        summary.duplicates += placed.copies
+        paper = replace(placed.paper, id=placed.existing)
+        if existing is None or _adds_to(paper, existing(placed.existing)):
+            summary.revised.append(placed.existing)
+            yield paper
+    summary.ambiguous_titles = index.ambiguous
+    summary.kept_apart = index.kept_apart
+    index.close()
+
+
+def _adds_to(merged: Paper, old: Paper) -> bool:
+    """Whether ``merged`` (``old`` with new copies) holds more than ``old`` as a node keeps it."""
+
+    def kept(p: Paper) -> tuple[Any, ...]:
+        sources = p.all_sources()
+        files = {s.file for s in sources}
+        return (replace(p, source=Source("", 0), sources=()), files, listing_dates(sources))
+
+    return kept(merged) != kept(old)
+
+
+def _read_one(path: str, summary: Summary, index: PaperIndex, strict: bool, say: Reporter) -> None:
+    warnings = Warnings([])
+    before = summary.records_read
+    failed = False
+    try:
+        for item in read_input(path, warnings):
+            summary.records_read += 1
+            if isinstance(item, Rejection):
+                summary.rejected += 1
+                summary.reasons[_reason_key(item.reason)] += 1
+                if strict:
+                    raise BadRecord(item.message())
+                say(f"skipped {item.message()}")
+                continue
+            if strict and warnings.repaired:
+                raise BadRecord(warnings.repaired[0])
+            index.add(item)
+    except InputError as exc:
+        if strict:
+            raise
+        failed = True
+        summary.input_errors.append(str(exc))
+        say(f"error: {exc}")
+    finally:
+        summary.repaired += len(warnings.repaired)
+        for w in warnings.messages:
+            summary.warnings.append(w)
+            say(f"warning: {w}")
+    if summary.records_read == before and not failed:
+        msg = f"{path}: no papers found"
+        summary.input_errors.append(msg)
+        say(f"error: {msg}")
 
 
 @dataclass
@@ -240,9 +274,9 @@ def extract_corpus(
         if seed is not None:
             seed(index, resolver)
         else:
-            index.seed(base)
+            seed_index(index, base)
             resolver.seed(base)
-    papers = read_papers(paths, summary, index, strict, report)
+    papers = read_papers(paths, summary, index, strict, report, base)
     log = ExtractionLog()
     if jobs > 1:
         from paperkg.parallel import extract_packed
@@ -280,7 +314,7 @@ def run(
     base: KnowledgeGraph | None = None,
 ) -> RunResult:
     """Build a graph from ``paths``; with ``base``, add the new papers to that graph instead."""
-    extractions, summary, index, resolver = extract_corpus(
+    extractions, summary, _index, resolver = extract_corpus(
         paths, extractor, strict, report, progress, jobs, base
     )
     graph = base if base is not None else KnowledgeGraph()
@@ -288,13 +322,12 @@ def run(
     # few new papers keep theirs in memory.
     spool = TextSpool() if base is None else None
     builder = GraphBuilder(graph, resolver, spool)
+    revised = set(summary.revised)
     with gc_paused():
         for ext in extractions:
-            builder.add(ext, index.files.get(ext.paper.id, []), index.dates.get(ext.paper.id, []))
+            builder.add(ext, revise=ext.paper.id in revised)
     if spool is not None:
         spool.flush()  # the files' writers (one may be a forked copy) only read it
-    if base is not None:
-        index.update_sources(graph)
     summary.set_graph(graph)
     return RunResult(graph, extractions, summary)
 
@@ -308,23 +341,31 @@ def paper_node_id(paper_id: str) -> str:
 SPOOL_MIN = 200
 
 
-def _paper_node(p: Paper, files: list[str], dates: list[str], spool: TextSpool | None = None) -> Node:
+def _paper_node(p: Paper, spool: TextSpool | None = None) -> Node:
     abstract = spool.put(p.abstract) if spool is not None and len(p.abstract) >= SPOOL_MIN else p.abstract
+    sources = p.all_sources()
     props: dict[str, Any] = {
         "title": p.title or p.abstract[:120],
         "abstract": abstract,
         "authors": list(p.authors),
         "categories": list(p.categories),
-        "dates": list(dates),
-        "sources": list(files) or [p.source.file],
+        "dates": listing_dates(sources),
+        "sources": sorted({s.file for s in sources}),
     }
     if p.arxiv_id:
         props["arxiv_id"] = p.arxiv_id
         props["url"] = f"https://arxiv.org/abs/{p.arxiv_id}"
-    if p.doi:
-        props["doi"] = p.doi
-    if p.published:
-        props["published"] = p.published
+    optional = {
+        "doi": p.doi,
+        "published": p.published,
+        "updated": p.updated,
+        "upvotes": p.upvotes,
+        "affiliations": list(p.affiliations),
+        "keywords": list(p.keywords),
+        "ids": list(p.ids),
+        "links": list(p.links),
+    }
+    props.update((k, v) for k, v in optional.items() if v not in (None, []))
     return Node(paper_node_id(p.id), NodeKind.PAPER, props)
 
 
@@ -417,9 +458,14 @@ class GraphBuilder:
                 ev = _evidence(m, ext, min(e.confidence, d.confidence), paper)
                 self.graph.add_edge(Edge(src, dst, EdgeType.TRAINED_ON, ev))
 
-    def add(self, ext: PaperExtraction, files: list[str], dates: list[str]) -> None:
-        pnode = _paper_node(ext.paper, files, dates, self.spool)
-        self.graph.add_node(pnode)
+    def add(self, ext: PaperExtraction, revise: bool = False) -> None:
+        """Add a paper, its entities and links; ``revise``: the paper is in the graph already and
+        its node's properties are replaced by the merged paper's (its edges are added to)."""
+        pnode = _paper_node(ext.paper, self.spool)
+        if revise:
+            self.graph.set_node(pnode)
+        else:
+            self.graph.add_node(pnode)
         for e in ext.entities:
             nid = self._entity(e)
             m = e.mentions[0] if e.mentions else None

@@ -49,11 +49,11 @@ from paperkg.resolve import Resolver, entity_key
 from paperkg.sinks.base import NodeSpans, SinkError
 
 if TYPE_CHECKING:
-    from paperkg.pipeline import PaperIndex
+    from paperkg.ingest import PaperIndex
     from paperkg.sinks.rdf import RdfSink
 
 STATE = ".paperkg-state"
-STATE_FORMAT = ("paperkg-state", 3)
+STATE_FORMAT = ("paperkg-state", 4)
 GRAPH, TTL, EXTRACTION = "graph.json", "graph.ttl", "extraction.jsonl"
 
 Stamp = tuple[int, int]
@@ -110,8 +110,8 @@ class State:
 
     Node rows in file order (id, kind, where its record lies in graph.json and its block in
     graph.ttl), the same for the edges that do not start at a paper, where the two lists of
-    graph.json close, the papers by title key (as :meth:`PaperIndex.seed` has them), the rows of
-    the entities by resolver key, and the counts.
+    graph.json close, the papers by title key and by their other identifiers (what
+    :meth:`PaperIndex.seed` takes), the rows of the entities by resolver key, and the counts.
     """
 
     ids: list[str] = field(default_factory=list)
@@ -128,6 +128,7 @@ class State:
     ttl_blank: int = 0  # bytes of graph.ttl blanked by updates
     nodes_ttl: Spans = field(default_factory=Spans)
     edges_ttl: Spans = field(default_factory=Spans)
+    paper_keys: dict[str, list[str]] = field(default_factory=dict)  # paper id -> DOI and other ids
 
     def __post_init__(self) -> None:
         self.row = {nid: i for i, nid in enumerate(self.ids)}
@@ -152,10 +153,20 @@ class State:
         self.nodes_json.set(row, span)
         if ttl is not None:
             self.nodes_ttl.set(row, ttl)
-        if attrs["kind"] == "paper" and attrs.get("title"):
-            self.by_title.setdefault(title_key(str(attrs["title"])), nid.removeprefix("paper:"))
+        if attrs["kind"] == "paper":
+            self._note_paper(nid, attrs)
         elif attrs["kind"] in ENTITY_KINDS:
             self.entity_keys.setdefault(entity_key(str(attrs.get("name") or "")), []).append(row)
+
+    def _note_paper(self, nid: str, attrs: Mapping[str, Any]) -> None:
+        """Know a paper by its title key and its identity keys beyond its id (DOI, other ids)."""
+        pid = nid.removeprefix("paper:")
+        if attrs.get("title"):
+            self.by_title.setdefault(title_key(str(attrs["title"])), pid)
+        keys = [f"doi:{attrs['doi']}"] if attrs.get("doi") else []
+        keys.extend(str(i) for i in attrs.get("ids") or ())
+        if keys:
+            self.paper_keys[pid] = keys
 
     def _add_edge(self, key: EdgeKey, span: Span, ttl: Span | None) -> None:
         row = len(self.edge_keys)
@@ -176,6 +187,8 @@ class State:
                 self._add_node(nid, graph.g.nodes[nid], span, None)
             else:
                 self.nodes_json.set(row, span)
+                if graph.g.nodes[nid]["kind"] == "paper":
+                    self._note_paper(nid, graph.g.nodes[nid])
         for key, span in json_done.edges.items():
             row = self.edge_row.get(key)
             if row is not None:
@@ -216,6 +229,7 @@ class State:
             "edges": (self.edge_keys, self.edges_json.dump()),
             "ends": self.ends,
             "by_title": self.by_title,
+            "paper_keys": self.paper_keys,
             "entity_keys": self.entity_keys,
             "counts": (dict(self.node_counts), dict(self.edge_counts)),
         }
@@ -250,6 +264,7 @@ class State:
             data["ends"], data["by_title"], data["entity_keys"],
             Counter(data["counts"][0]), Counter(data["counts"][1]),
         )  # fmt: skip
+        st.paper_keys = data["paper_keys"]
         ttl = data["ttl"]
         if ttl is not None and ttl[0] == _stamp(out / TTL):
             st.ttl_iri, st.nodes_ttl, st.edges_ttl = ttl[1], Spans.undump(ttl[2]), Spans.undump(ttl[3])
@@ -333,6 +348,16 @@ class PartialGraph(KnowledgeGraph):
         if attrs != before:
             self.old_nodes[nid] = before
 
+    def set_node(self, node: Node) -> None:
+        nid = node.id
+        if not self._read_node(nid):
+            self.add_node(node)
+            return
+        before = None if nid in self.new_nodes or nid in self.old_nodes else _copy_attrs(self.g.nodes[nid])
+        super().set_node(node)
+        if before is not None and self.g.nodes[nid] != before:
+            self.old_nodes[nid] = before
+
     def add_edge(self, edge: Edge) -> bool:
         self._read_node(edge.source)
         self._read_node(edge.target)
@@ -364,12 +389,13 @@ class PartialGraph(KnowledgeGraph):
         """What ``index.seed(graph)`` and ``resolver.seed(graph)`` do, from the state: the papers at
         once, an entity key when the resolver first asks for it."""
         paper = KINDS.index("paper")
+        titles: dict[str, str] = {}
+        for key, pid in self.state.by_title.items():
+            titles.setdefault(pid, key)
         for nid, kind in zip(self.state.ids, self.state.kinds, strict=True):
             if kind == paper:
                 pid = nid.removeprefix("paper:")
-                index.by_id.setdefault(pid, pid)
-        index.by_title.update((k, v) for k, v in self.state.by_title.items() if k not in index.by_title)
-        index.existing = set(index.by_id.values())
+                index.seed(pid, titles.get(pid, ""), self.state.paper_keys.get(pid, ()))
         resolver.info = _SeededInfo(resolver, self)
 
     def changed(self) -> tuple[dict[str, dict[str, Any]], dict[EdgeKey, dict[str, Any]]]:
