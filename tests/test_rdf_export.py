@@ -320,3 +320,33 @@ def test_sample_pages_turtle_validates_uses_standard_vocabularies_and_round_trip
     ):
         assert iri in used, iri
     assert_same(graph_from_rdf(path), g)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_merged_paper_fields_have_their_own_terms_and_round_trip(
+    fmt: str, tmp_path: Path, shacl: tuple[rdflib.Graph, rdflib.Graph]
+) -> None:
+    g = KnowledgeGraph()
+    props = {
+        "title": "A merged paper",
+        "abstract": "Its abstract.",
+        "authors": ["Neal J. Evans II"],
+        "published": "2021-01-01",
+        "updated": "2021-06-01",
+        "affiliations": ["Institute for Nuclear Research"],
+        "keywords": ["retrieval", "long context"],
+        "upvotes": 42,
+        "ids": ["id:X7", "openalex:W2741809807"],
+        "links": ["https://github.com/example-org/repo"],
+    }
+    g.add_node(Node("paper:2101.00001", NodeKind.PAPER, props))
+    path = tmp_path / f"graph.{fmt}"
+    write_rdf(g, path, fmt)
+    data = rdflib.Graph().parse(path, format=RDFLIB_FORMAT[fmt])
+    conforms, text = validate(data, shacl)
+    assert conforms, text
+    preds = {str(p) for p in data.predicates()}
+    for term in (PKG.affiliation, PKG.keyword, PKG.upvotes, PKG.identifier, PKG.link):
+        assert str(term) in preds
+    assert str(PKG.extra) not in preds  # none of them is left to the catch-all
+    assert_same(graph_from_rdf(path), g)

@@ -62,6 +62,11 @@ class PKG(DefinedNamespace):
     author: URIRef
     category: URIRef
     listingDate: URIRef
+    affiliation: URIRef
+    keyword: URIRef
+    upvotes: URIRef
+    identifier: URIRef
+    link: URIRef
     extra: URIRef  # JSON object of properties outside the contract (kept for a lossless round trip)
 
 

@@ -172,6 +172,12 @@ NODE_PROPS: dict[str, tuple[str, str]] = {
     "categories": (PKG.category, LIST),
     "dates": (PKG.listingDate, LIST),
     "sources": (DCTERMS.source, LIST),
+    "updated": (DCTERMS.modified, STR),
+    "affiliations": (PKG.affiliation, LIST),
+    "keywords": (PKG.keyword, LIST),
+    "upvotes": (PKG.upvotes, INT),
+    "ids": (PKG.identifier, LIST),
+    "links": (PKG.link, LIST),
     "name": (SKOS.prefLabel, STR),
     "aliases": (SKOS.altLabel, LIST),
     "homepage": (PKG.homepage, STR),
@@ -653,7 +659,7 @@ def _build_graph(subjects: Mapping[str, _Subject], base_iri: str, where: str) ->
             if spec is None:
                 continue
             key, typ = spec
-            props[key] = [o.value for o in objs] if typ == LIST else objs[0].value
+            props[key] = [o.value for o in objs] if typ == LIST else _value(objs[0])
         if p_extra in sub.props:
             props.update(json.loads(sub.props[p_extra][0].value))
         kg.add_node(Node(nid, kind, props))
