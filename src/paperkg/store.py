@@ -291,7 +291,7 @@ class PartialGraph(KnowledgeGraph):
         self.new_edges: dict[EdgeKey, None] = {}
         self.old_nodes: dict[str, dict[str, Any]] = {}
         self.old_edges: dict[EdgeKey, dict[str, Any]] = {}
-        self.unsafe = False  # an edge from an existing paper: it may exist already, unseen here
+        self.unsafe = False  # an edge from an existing (revised) paper: it may exist already, unseen here
 
     def _record(self, start: int, end: int, what: str) -> dict[str, Any]:
         with open(self.graph_file, "rb") as f:
@@ -694,7 +694,7 @@ def write_update(
     and the spliced graph.json dropped if anything fails before it is renamed into place (the last
     step)."""
     state = graph.state
-    if graph.unsafe:  # cannot happen through the pipeline; the safe way, if it ever does
+    if graph.unsafe:  # a revised paper's edges (new copies of it): its old ones are not in the state
         full = _apply(KnowledgeGraph.load(out / GRAPH), graph)
         write_full(out, full, extractions, base_iri, append_extractions=True)
         return lambda: full
