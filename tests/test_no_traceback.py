@@ -311,7 +311,6 @@ def _lines(b: bytes) -> list[str]:
 def test_the_cases_cover_every_command() -> None:
     ids = {case.id for case in CASES}
     assert len(ids) == len(CASES), "duplicate case ids"
-    assert set(KNOWN) <= ids, "a known failure names no case"
     for cmd in COMMANDS:
         assert any(i.startswith(f"{cmd}-") for i in ids), cmd
     for fmt in FORMATS:
@@ -337,24 +336,7 @@ def check(r: subprocess.CompletedProcess[bytes], args: list[str], codes: tuple[i
         assert lines[0].startswith("Usage: paperkg"), shown
 
 
-# Known failures in code this test does not own, each a strict xfail: fixing one makes its case XPASS,
-# which fails, so the entry here must go with the fix.
-KNOWN = {
-    "eval-gold-binary.bin": "evaluate.read_gold: UnicodeDecodeError traceback on a gold file not in UTF-8",
-    "eval-gold-gold_shape.jsonl": "evaluate.score_papers: KeyError 'id' traceback on a gold line without id",
-    "eval-gold-gold_entities.jsonl": "evaluate.score_papers: TypeError traceback when entities is not a list",
-    "query-rdf-graph-not_a_graph.json": "sinks/rdf.run_sparql: JSON with no triples gives 0 rows, exit 0",
-    "query-rdf-graph-graph.json": "sinks/rdf.run_sparql: graph.json read as JSON-LD: 0 rows, exit 0",
-}
-
-
-def _param(case: Case):  # type: ignore[no-untyped-def]
-    bug = KNOWN.get(case.id)
-    marks = [pytest.mark.xfail(reason=bug, strict=True)] if bug else []
-    return pytest.param(case, id=case.id, marks=marks)
-
-
-@pytest.mark.parametrize("case", [_param(case) for case in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_broken_call_ends_in_one_line_error(case: Case, files: Files) -> None:
     args = case.args(files)
     check(paperkg(*args, cwd=files.root, env=case.env, stdin=case.stdin), args, case.codes)

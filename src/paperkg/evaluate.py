@@ -78,14 +78,31 @@ def read_gold(path: str) -> list[dict[str, Any]]:
             for n, line in enumerate(f, 1):
                 if line.strip():
                     try:
-                        out.append(json.loads(line))
+                        record = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise GoldError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
+                    out.append(_checked_gold(record, f"{path}:{n}"))
     except OSError as exc:
         raise GoldError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise GoldError(f"{path}: not UTF-8 text (is it a gold JSONL file?)") from None
     if not out:
         raise GoldError(f"{path}: no gold records")
     return out
+
+
+def _checked_gold(record: Any, where: str) -> dict[str, Any]:
+    """A gold record as scoring needs it: an object with an id and a list of entity objects."""
+    if not isinstance(record, dict):
+        raise GoldError(f"{where}: a gold record is a JSON object, not {type(record).__name__}")
+    if "id" not in record:
+        raise GoldError(f"{where}: gold record has no id")
+    entities = record.get("entities", [])
+    if not isinstance(entities, list) or not all(isinstance(e, dict) for e in entities):
+        raise GoldError(f"{where}: gold record's entities is not a list of objects")
+    if not all("name" in e or "start" in e for e in entities):
+        raise GoldError(f"{where}: a gold entity has neither a name nor a span")
+    return record
 
 
 def is_span_gold(gold: list[dict[str, Any]]) -> bool:

@@ -792,6 +792,8 @@ def load_store(graph_path: str | os.PathLike[str], fmt: str | None = None) -> ox
             store.bulk_load(path=p, format=FORMATS[fmt])
         except SyntaxError as exc:
             raise QueryError(f"{p}: not valid {fmt}: {exc}") from exc
+        if len(store) == 0:
+            raise QueryError(f"{p}: no RDF triples in it as {fmt} (is it an RDF export of a graph?)")
         _store_cache.clear()
         _store_cache[key] = store
     return store
