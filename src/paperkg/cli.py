@@ -407,7 +407,12 @@ def eval_cmd(
 
     _check_inputs(inputs)
     learned = decider == "learned" or (decider == "default" and LEARNED_BY_DEFAULT)
-    ex = Extractor(registry=registry, decider=RULES if not learned else None if cv else load_decider())
+    if not learned:
+        ex = Extractor(registry=registry, decider=RULES)
+    elif cv:  # each fold gets its own decider; the candidates are the learned decider's
+        ex = Extractor(registry=registry, decider=RULES, loose=True)
+    else:
+        ex = Extractor(registry=registry, decider=load_decider(registry=registry))
     if cv is not None:
         gold_records = read_gold_files(gold)
         papers = list(read_papers(inputs, Summary(), PaperIndex(), strict, _reporter(True)))
@@ -602,6 +607,36 @@ def _cell(v: Any) -> str:
     if isinstance(v, list):
         return ", ".join(map(str, v))
     return str(v).replace("\n", " ")
+
+
+# ---------------------------------------------------------------- train (paperkg.extract.learn)
+@main.command(name="train")
+@click.option(
+    "--gold", "golds", multiple=True, type=click.Path(dir_okay=False), help="Paper gold (repeatable)."
+)
+@click.option("--papers", multiple=True, type=click.Path(dir_okay=False), help="Their papers (repeatable).")
+@click.option("-o", "--output", default=None, help="Where to write the model (default: the shipped one).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Recorded; training is deterministic.")
+@input_options
+@errors_as_click
+def train_cmd(
+    golds: tuple[str, ...],
+    papers: tuple[str, ...],
+    output: str | None,
+    seed: int,
+    strict: bool,
+    registry: str | None,
+) -> None:
+    """Train the learned decider (decision 0010) on paper gold; by default ../shared/gold train + dev."""
+    from paperkg.extract.learn.train import default_files, train
+
+    if not golds:
+        golds_l, papers_l = default_files()
+        golds, papers = tuple(golds_l), tuple(papers_l)
+    _check_inputs(golds + papers)
+    command = "paperkg train" + "".join(f" --gold {g}" for g in golds) if output else "paperkg train"
+    meta = train(golds, papers, output, registry, command=command, seed=seed)
+    click.echo(json.dumps(meta, indent=2))
 
 
 def entry() -> None:

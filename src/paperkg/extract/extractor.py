@@ -15,6 +15,7 @@ from paperkg import __version__
 from paperkg.extract import rules
 from paperkg.extract.components import CANDS_KEY, make_nlp
 from paperkg.extract.lexicon import Lexicon, load_lexicon, norm
+from paperkg.extract.loose import loose_spans
 from paperkg.extract.stages import RULES, Decider, Decision, EntityCandidate, PaperCandidates
 from paperkg.extract.urls import classify_url, find_urls
 from paperkg.model import (
@@ -81,13 +82,19 @@ class Extractor:
     """The default extraction pipeline (spaCy blank English + paperkg components)."""
 
     def __init__(
-        self, registry: str | None = None, batch_size: int = 64, decider: Decider | None = None
+        self,
+        registry: str | None = None,
+        batch_size: int = 64,
+        decider: Decider | None = None,
+        loose: bool | None = None,
     ) -> None:
         self.registry = registry
         self.nlp = make_nlp(registry, spans=False, lean_lexemes=True)
         self.lex: Lexicon = load_lexicon(registry)
         self.batch_size = batch_size
-        self.decider: Decider = decider if decider is not None else RULES
+        self.decider: Decider = decider if decider is not None else _default_decider(registry)
+        # Loose candidates only for a decider that judges them (the rules keep none).
+        self.loose = bool(getattr(self.decider, "wants_loose", False)) if loose is None else loose
 
     def extract(self, paper: Paper) -> PaperExtraction:
         return next(iter(self.pipe([paper])))
@@ -123,15 +130,24 @@ class Extractor:
         for p in papers:
             tdoc = next(processed)
             adoc = next(processed)
-            yield collect(p, tdoc, adoc, self.lex)
+            yield collect(p, tdoc, adoc, self.lex, self.loose)
+
+
+def _default_decider(registry: str | None) -> Decider:
+    from paperkg.extract.learn import default_decider  # the model's module imports this one
+
+    return default_decider(registry)
 
 
 def _sentence(doc: Doc, start: int) -> str:
     return rules.arrays(doc).sentence_text(start)[2]
 
 
-def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperCandidates:
-    """Stage 2: fold the candidate spans of a paper's two fields into one candidate per name."""
+def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = False) -> PaperCandidates:
+    """Stage 2: fold the candidate spans of a paper's two fields into one candidate per name.
+
+    With ``loose``, name-like stretches the rules do not propose are added too
+    (:mod:`paperkg.extract.loose`), which the rules never keep: a learned decider judges them."""
     accs: dict[str, _Acc] = {}
     order: list[str] = []
     title_keys: set[str] = set()
@@ -220,6 +236,7 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperCandidates
                     acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
     part_keys = set(parts)
     lower_words = _LowerWords(tdoc, adoc)
+    loose_keys = _add_loose(accs, order, tdoc, adoc, lex, lower_words) if loose else set()
     cands = []
     for key in order:
         acc = accs[key]
@@ -241,10 +258,54 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperCandidates
                 listed=acc.listed,
                 is_part=is_part,
                 concept=concept,
-                rule_keep=not concept and keep(acc, lower_words, lex, is_part),
+                rule_keep=not concept and key not in loose_keys and keep(acc, lower_words, lex, is_part),
             )
         )
     return PaperCandidates(paper, tdoc, adoc, tuple(cands))
+
+
+def _add_loose(
+    accs: dict[str, _Acc], order: list[str], tdoc: Doc, adoc: Doc, lex: Lexicon, lower_words: _LowerWords
+) -> set[str]:
+    """Add the loose candidates of both fields to ``accs``; their keys."""
+    lower_words.__contains__("")  # fill the set
+    words = lower_words.words or set()
+    added: set[str] = set()
+    # The long forms of the paper's acronyms are aliases of them, not names of their own.
+    long_forms = [x.lower() for acc in accs.values() for x in acc.aliases]
+    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
+        a = rules.arrays(doc)
+        taken = {i for c in doc.user_data[CANDS_KEY] for i in range(c.start, c.end)}
+        intro = rules.intro_token_ranges(doc, lex) if f is Field.ABSTRACT else []
+        for s, e, gen in loose_spans(doc, lex, taken, words, f is Field.TITLE):
+            text = a.span_text(s, e)
+            key = norm(text)
+            if not key or (key in accs and key not in added):
+                continue
+            if long_forms and any(text.lower() in x for x in long_forms):
+                continue
+            acc = accs.get(key)
+            if acc is None:
+                acc = accs[key] = _Acc(name=text, sources={"loose:" + gen})
+                order.append(key)
+                added.add(key)
+            start_char, end_char = a.char_span(s, e)
+            if any(m.field is f and m.start == start_char for m in acc.mentions):
+                continue
+            acc.mentions.append(Mention(f, start_char, end_char, text, a.sentence_text(s)[2], 0.5))
+            c = rules.Cand(s, e, text, "loose")
+            for ty, st in (
+                rules.name_shape_type(text),
+                rules.cue_type(doc, s, e, lex),
+                (rules.context_type(doc, s, lex), 1),
+            ):
+                if ty is not None:
+                    acc.votes[ty] = max(acc.votes.get(ty, 0), st)
+            if f is Field.TITLE:
+                acc.from_title |= s == 0 and e < len(a.text) and a.text[e] == ":"
+            elif any(lo <= s < hi and s - lo <= 3 for lo, hi in intro) or rules.appositive_intro(doc, c, lex):
+                acc.introduced = True
+    return added
 
 
 def assemble(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon) -> PaperExtraction:

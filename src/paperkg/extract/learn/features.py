@@ -51,6 +51,9 @@ def name_features(name: str) -> tuple[str, ...]:
         "pre3=" + low[:3],
         "w=" + low,
     ]
+    if len(words) > 1:
+        f.extend("wd=" + w.lower() for w in words)
+        f.extend("wsh=" + shape(w) for w in words)
     if _DIGIT.search(name):
         f.append("digit")
     if _UNIT.match(name):
@@ -71,10 +74,21 @@ def name_features(name: str) -> tuple[str, ...]:
 
 
 def candidate_features(
-    pc: PaperCandidates, c: EntityCandidate, lex: Lexicon, lower_words: set[str]
+    pc: PaperCandidates,
+    c: EntityCandidate,
+    lex: Lexicon,
+    lower_words: set[str],
 ) -> list[str]:
     """Every feature of one candidate of one paper."""
     f = list(name_features(c.name))
+    low = c.name.lower()
+    if " " in low or "-" in low:
+        text = pc.abstract.user_data.get("text_lower")
+        if text is None:
+            text = pc.abstract.user_data["text_lower"] = (pc.paper.title + " " + pc.paper.abstract).lower()
+        exact = (pc.paper.title + " " + pc.paper.abstract).count(c.name)
+        if text.count(low) > exact:
+            f.append("lowerphrase")
     f.extend("src=" + s for s in c.sources)
     f.append("srcs=" + "+".join(sorted(c.sources)))
     f.append(f"rule={c.rule_type.value}{c.strength}")
@@ -101,6 +115,7 @@ def candidate_features(
         f.append("generic")
     if c.name.lower() in lower_words and not _DIGIT.search(c.name):
         f.append("lowerword")
+    f.extend(_nesting(pc, c))
     n = len(c.mentions)
     f.append("nm=" + str(min(n, 4)))
     fields = {m.field for m in c.mentions}
@@ -111,6 +126,9 @@ def candidate_features(
     for m in c.mentions[:4]:
         doc = pc.title if m.field is Field.TITLE else pc.abstract
         f.extend(_context(doc, m.start, m.end, m.field is Field.TITLE))
+    # Every feature again, conjoined with the kind of candidate: the rules' or a loose one.
+    group = next((s for s in c.sources if s.startswith("loose")), "rule")
+    f.extend([group + "|" + x for x in f])
     return f
 
 
@@ -130,12 +148,35 @@ def _context(doc, start: int, end: int, title: bool) -> list[str]:  # type: igno
         f.append(p + "sentstart")
     k = rules.bisect_right(a.sent_starts, i) - 1
     f.append(p + "sent=" + str(min(k, 3)))
+    for k in range(max(i - 3, s0), i):
+        f.append(p + "b=" + a.lower[k])
+    for k in range(j, min(j + 3, s1)):
+        f.append(p + "a=" + a.lower[k])
+    if j < n and a.text[j][:1].isupper() and not a.is_punct[j]:
+        f.append(p + "capnext")
+    if i > 0 and a.text[i - 1][:1].isupper() and not a.is_punct[i - 1] and i - 1 != s0:
+        f.append(p + "capprev")
     if not title:
         sent = a.lower[s0:s1]
         for w in ("we", "propose", "introduce", "present", "our", "using", "on", "outperforms", "benchmark"):
             if w in sent:
                 f.append("s:" + w)
     return f
+
+
+def _nesting(pc: PaperCandidates, c: EntityCandidate) -> list[str]:
+    """Whether the name is a part of another candidate's name, or holds one."""
+    low = c.name.lower()
+    f = []
+    for o in pc.candidates:
+        other = o.name.lower()
+        if o is c or other == low:
+            continue
+        if low in other:
+            f.append("inside" + ("kept" if o.rule_keep else ""))
+        elif other in low:
+            f.append("holds" + ("kept" if o.rule_keep else ""))
+    return sorted(set(f))
 
 
 def _token_at(idx: list[int], char: int) -> int:

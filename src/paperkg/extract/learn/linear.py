@@ -3,6 +3,7 @@ an L2 penalty, a fixed number of steps, and nothing random, so training is deter
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ class Linear:
     def scores(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
         """Class probabilities for rows of feature indices (unknown features already left out)."""
         out = np.tile(self.bias, (len(rows), 1))
-        for r, idx in enumerate(rows):
-            if idx:
-                out[r] += self.weights[list(idx)].sum(axis=0)
+        lengths = [len(r) for r in rows]
+        if sum(lengths):
+            flat = np.fromiter((i for r in rows for i in r), dtype=np.int64)
+            owner = np.repeat(np.arange(len(rows)), lengths)
+            np.add.at(out, owner, self.weights[flat])
         return softmax(out)
 
 
@@ -33,14 +36,52 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def vocabulary(rows: Sequence[Sequence[str]], min_count: int = 2) -> dict[str, int]:
-    """Feature names seen at least ``min_count`` times, indexed in sorted order."""
-    counts = Counter(f for row in rows for f in set(row))
-    return {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= min_count))}
+BUCKETS = 1 << 20  # feature strings are hashed into this many buckets (no string is stored)
 
 
-def encode(rows: Sequence[Sequence[str]], vocab: dict[str, int]) -> list[list[int]]:
-    return [sorted({vocab[f] for f in row if f in vocab}) for row in rows]
+def bucket(feature: str) -> int:
+    """A feature's bucket: CRC-32 of its UTF-8 bytes (stable across processes and machines)."""
+    return zlib.crc32(feature.encode("utf-8")) & (BUCKETS - 1)
+
+
+def vocabulary(rows: Sequence[Sequence[str]], min_count: int = 2) -> dict[int, int]:
+    """The buckets of the features seen in at least ``min_count`` rows, indexed in sorted order."""
+    counts = Counter(b for row in rows for b in {bucket(f) for f in row})
+    return {b: i for i, b in enumerate(sorted(b for b, n in counts.items() if n >= min_count))}
+
+
+def encode(rows: Sequence[Sequence[str]], vocab: dict[int, int]) -> list[list[int]]:
+    """Each row's feature strings as the sorted indices of their buckets in ``vocab``."""
+    memo = _memo(vocab)
+    out = []
+    for row in rows:
+        found = set()
+        for f in row:
+            i = memo.get(f, -2)
+            if i == -2:
+                b = vocab.get(bucket(f))
+                i = memo[f] = -1 if b is None else b
+                if len(memo) > _MEMO_MAX:
+                    memo.clear()
+            if i >= 0:
+                found.add(i)
+        out.append(sorted(found))
+    return out
+
+
+_MEMO_MAX = 500_000
+_memos: dict[int, dict[str, int]] = {}
+
+
+def _memo(vocab: dict[int, int]) -> dict[str, int]:
+    """A feature string -> index memo per vocabulary (features repeat across candidates)."""
+    key = id(vocab)
+    memo = _memos.get(key)
+    if memo is None:
+        if len(_memos) > 8:
+            _memos.clear()
+        memo = _memos[key] = {}
+    return memo
 
 
 def fit(
