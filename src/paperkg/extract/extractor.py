@@ -235,7 +235,7 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
                 if not any(m.field is f and m.start == t.idx for m in acc.mentions):
                     acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
     part_keys = set(parts)
-    lower_words = _LowerWords(tdoc, adoc)
+    lower_words = LowerWords(tdoc, adoc)
     loose_keys = _add_loose(accs, order, tdoc, adoc, lex, lower_words) if loose else set()
     cands = []
     for key in order:
@@ -265,11 +265,10 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
 
 
 def _add_loose(
-    accs: dict[str, _Acc], order: list[str], tdoc: Doc, adoc: Doc, lex: Lexicon, lower_words: _LowerWords
+    accs: dict[str, _Acc], order: list[str], tdoc: Doc, adoc: Doc, lex: Lexicon, lower_words: LowerWords
 ) -> set[str]:
     """Add the loose candidates of both fields to ``accs``; their keys."""
-    lower_words.__contains__("")  # fill the set
-    words = lower_words.words or set()
+    words = lower_words.all()
     added: set[str] = set()
     # The long forms of the paper's acronyms are aliases of them, not names of their own.
     long_forms = [x.lower() for acc in accs.values() for x in acc.aliases]
@@ -423,20 +422,23 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
     ]
 
 
-class _LowerWords:
+class LowerWords:
     """The lower-case words of a paper's two fields, collected on first use."""
 
     def __init__(self, *docs: Doc) -> None:
         self.docs = docs
         self.words: set[str] | None = None
 
-    def __contains__(self, word: object) -> bool:
+    def all(self) -> set[str]:
         if self.words is None:
             self.words = set()
             for d in self.docs:
                 a = rules.arrays(d)
                 self.words.update(compress(a.text, a.is_lower))
-        return word in self.words
+        return self.words
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.all()
 
 
 def keep(acc: _Acc, lower_words: Container[str], lex: Lexicon, is_part: bool = False) -> bool:

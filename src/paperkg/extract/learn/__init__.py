@@ -13,13 +13,11 @@ import json
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from paperkg.extract import rules
 from paperkg.extract.learn.features import candidate_features
 from paperkg.extract.learn.linear import BUCKETS, Linear, encode, fit, vocabulary
 from paperkg.extract.lexicon import Lexicon, load_lexicon
@@ -42,11 +40,9 @@ def _gold_norm(s: str) -> str:
 
 
 def lower_words(pc: PaperCandidates) -> set[str]:
-    out: set[str] = set()
-    for d in (pc.title, pc.abstract):
-        a = rules.arrays(d)
-        out.update(compress(a.text, a.is_lower))
-    return out
+    from paperkg.extract.extractor import LowerWords  # that module imports this one lazily
+
+    return LowerWords(pc.title, pc.abstract).all()
 
 
 def paper_features(pc: PaperCandidates, lex: Lexicon) -> list[list[str]]:
