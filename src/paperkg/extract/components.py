@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.attrs import IS_ALPHA, IS_LOWER, IS_PUNCT, LOWER
@@ -16,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from paperkg.extract import rules
+from paperkg.extract import clean, rules
 from paperkg.extract.affixes import InfixFinditer, PrefixSearch, SuffixSearch
 from paperkg.extract.lexicon import Lexicon, load_lexicon
 from paperkg.model import EntityType
@@ -63,6 +64,10 @@ def make_nlp(registry: str | None = None, spans: bool = True, lean_lexemes: bool
     infixes.append(r"(?<=[A-Za-z]{2})/(?=[A-Za-z]{2})")
     infixes.append(r"(?<=[A-Za-z0-9]{2})/(?=[A-Z]{2})")  # "NIST04/NIST05/CWMT2008"
     infixes.append(r"(?<=[a-z]\.),(?=[A-Z])")
+    # Glued sentences after a bracket or a digit: "(GMA).Then", "AirSim360.Extensive".
+    infixes.extend(clean.GLUED_SENTENCE_INFIXES)
+    # A repo id's slash before a hyphenated name: "manglu097/Chiron-o1" (see clean.repo_ids).
+    infixes.append(r"(?<=[A-Za-z0-9])/(?=[A-Za-z][A-Za-z0-9.]*-)")
     # The affix searches are spaCy's compiled patterns behind faster stand-ins (extract/affixes.py).
     nlp.tokenizer.infix_finditer = InfixFinditer(infixes)
     # A full stop after a capital or "+" ends the sentence ("… on GPT-4V.", "RefCOCO+.").
@@ -97,8 +102,12 @@ class EntitiesComponent:
         self.matcher = matcher
         self.spans = spans
 
-    def __call__(self, doc: Doc) -> Doc:
-        cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher)
+    def __call__(self, doc: Doc, ml: bool | None = None) -> Doc:
+        """Find the candidates of ``doc``. ``ml``: does the paper speak of machine learning
+        (:func:`clean.speaks_of_ml`)? By default, judged from this doc's words alone."""
+        if ml is None:
+            ml = clean.speaks_of_ml(rules.arrays(doc).lower)
+        cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher, ml)
         if self.spans:
             doc.spans[SPANS_KEY] = [
                 Span(doc, c.start, c.end, label=c.type.value if c.type else "entity") for c in cands
@@ -106,16 +115,38 @@ class EntitiesComponent:
         doc.user_data[CANDS_KEY] = cands
         return doc
 
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """As ``__call__`` on each doc, a title and the abstract after it judged together: the ML
+        evidence is the paper's (the extractor gives each paper's title, then its abstract)."""
+        title: Doc | None = None
+        for doc in docs:
+            if doc.user_data.get("field") == "title":
+                if title is not None:
+                    yield self(title)
+                title = doc
+                continue
+            if title is None:
+                yield self(doc)
+                continue
+            ml = clean.speaks_of_ml(rules.arrays(title).lower + rules.arrays(doc).lower)
+            yield self(title, ml)
+            yield self(doc, ml)
+            title = None
+        if title is not None:
+            yield self(title)
+
 
 def find_candidates(
-    doc: Doc, lex: Lexicon, is_title: bool = False, matcher: PhraseMatcher | None = None
+    doc: Doc, lex: Lexicon, is_title: bool = False, matcher: PhraseMatcher | None = None, ml: bool = True
 ) -> list[rules.Cand]:
-    """All candidate mentions in one field, typed and with their role evidence."""
+    """All candidate mentions in one field, typed and with their role evidence. LaTeX and
+    quantities are never candidates; with ``ml=False`` (a text that does not speak of machine
+    learning) only names with evidence of their own (:func:`clean.has_own_evidence`)."""
     title_cands = rules.title_names(doc, lex) if is_title else []
     title_cand = title_cands[-1] if title_cands else None
     reg = rules._registry_spans(doc, lex, matcher=matcher)
     shape = rules.shape_candidates(doc, lex)
-    base = rules.merge_candidates(title_cands, reg, shape)
+    base = clean.drop_noise(doc, rules.merge_candidates(title_cands, reg, shape), lex=lex, quantities=False)
     generic_acronyms: set[str] = doc.user_data.setdefault("generic_acronyms", set())
     long_forms: dict[str, str] = doc.user_data.setdefault("long_forms", {})
     if title_cand is not None and title_cand.end + 1 < len(doc):
@@ -174,7 +205,7 @@ def find_candidates(
     # Only the lists near a candidate can add or type one.
     lists = rules.coordination_lists(doc, near=[c.start for c in base])
     lst = rules.list_candidates(doc, base, lex, lists)
-    cands = rules.merge_candidates(base, lst)
+    cands = clean.drop_noise(doc, clean.with_repo_ids(doc, rules.merge_candidates(base, lst)), ml, lex)
 
     title_cues = rules.title_cue_types(doc, title_cand.end + 1, lex) if title_cand else []
     if len(title_cues) < len(title_cands):
@@ -217,9 +248,10 @@ def find_candidates(
                 is_listed,
                 defined[1] if defined else rules.mention_end(doc, c),
                 defined[0] if defined else rules.mention_start(doc, c, lex),
+                c.repo_id,
             )
         )
-    return out
+    return out if ml else [c for c in out if clean.has_own_evidence(c, lex)]
 
 
 def _type_evidence(

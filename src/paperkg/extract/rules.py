@@ -138,6 +138,7 @@ class Cand:
     listed: bool = False  # an item of a list whose other items are names too
     ext_end: int = 0  # end of the mention with its head noun and acronym: "Penn Treebank dataset (PTB)"
     ext_start: int = -1  # start of the mention with a language adjective: "English Penn Treebank"
+    repo_id: str | None = None  # the Hugging Face repo id it was written as: "Qwen/Qwen2.5-7B"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from paperkg.extract.clean import glued_sentence_end
 from paperkg.model import UrlKind
 
 _TLDS = (
@@ -115,8 +116,8 @@ def find_urls(text: str) -> list[FoundUrl]:
     seen: set[str] = set()
     for m in _matches(text):
         raw = m.group(0)
-        url = clean_url(raw)
-        if "." not in url or len(url) < 4:
+        url = _unglue(clean_url(raw))
+        if "." not in url.split("://", 1)[-1] or len(url) < 4:
             continue
         if not re.match(r"^(https?://|www\.)", url, re.I) and not _plausible_bare(url):
             continue
@@ -128,6 +129,19 @@ def find_urls(text: str) -> list[FoundUrl]:
         seen.add(key)
         out.append(FoundUrl(url, start, end, classify_url(url)))
     return out
+
+
+def _unglue(url: str) -> str:
+    """A URL without the glued first word of the next sentence after its host ("coverage.In"
+    in "…for coverage.In this work", "https://x.github.io.The"): a host's last label in title
+    case is that word, not a domain."""
+    scheme, sep, rest = url.rpartition("://")
+    if "/" in rest or not glued_sentence_end(rest):
+        return url
+    host = rest[: rest.rfind(".")]
+    if "." in host and not host.rsplit(".", 1)[1].islower():
+        return url  # a host all in title case ("www.Example.Com")
+    return scheme + sep + host
 
 
 def _plausible_bare(url: str) -> bool:
