@@ -293,3 +293,19 @@ def test_fast_layout_is_deterministic_and_spread() -> None:
     assert (spread > 5).all()  # not collapsed onto a point
     assert fast_layout(0, [], []).shape == (0, 2)
     assert fast_layout(1, [], []).shape == (1, 2)
+
+
+def test_edge_tells_a_mention_type_other_than_the_node_type(tmp_path: Path) -> None:
+    g = KnowledgeGraph()
+    g.add_node(Node("paper:1", NodeKind.PAPER, {"title": "T"}))
+    g.add_node(Node("dataset:zorba", NodeKind.DATASET, {"name": "Zorba"}))
+    g.add_node(Node("model:m", NodeKind.MODEL, {"name": "M"}))
+    g.add_edge(
+        Edge("paper:1", "dataset:zorba", EdgeType.USES, {**evidence("paper:1"), "mention_type": "benchmark"})
+    )
+    g.add_edge(Edge("paper:1", "model:m", EdgeType.USES, {**evidence("paper:1"), "mention_type": "model"}))
+    page, data, _ = render(g, tmp_path)
+    by_target = {e["to"]: e for e in data["edges"]}
+    assert by_target["dataset:zorba"]["mention_type"] == "benchmark"
+    assert "mention_type" not in by_target["model:m"]  # the paper agrees with the node
+    assert "e.mention_type" in page  # the tooltip shows it

@@ -238,3 +238,19 @@ def test_naive_loader_matches_batched(neo4j_target: Neo4jTarget) -> None:  # noq
     report = load_naive(*neo4j_target.args, g.nodes(), g.edges())
     assert (report.nodes, report.edges) == (g.number_of_nodes(), g.number_of_edges())
     _assert_counts(neo4j_target, g)
+
+
+@pytest.mark.neo4j
+def test_mention_type_is_a_relationship_property(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
+    g = small_graph()
+    g.add_edge(
+        Edge(P1, LLAVA, EdgeType.USES, {**evidence(P1, "We use it.", start=9), "mention_type": "dataset"})
+    )
+    write_graph(g, Neo4jSink(*neo4j_target.args))
+    rows = _run(
+        neo4j_target,
+        "MATCH (:Paper {id: $p})-[r:USES]->(m:Model {id: $m}) RETURN r.mention_type AS t, labels(m) AS l",
+        p=P1,
+        m=LLAVA,
+    )
+    assert [(x["t"], sorted(x["l"])) for x in rows] == [("dataset", ["Entity", "Model"])]

@@ -350,3 +350,37 @@ def test_merged_paper_fields_have_their_own_terms_and_round_trip(
         assert str(term) in preds
     assert str(PKG.extra) not in preds  # none of them is left to the catch-all
     assert_same(graph_from_rdf(path), g)
+
+
+def _typed_by_paper_graph(mention_type: str) -> KnowledgeGraph:
+    """A dataset node that one paper typed otherwise (its edge's mention_type)."""
+    g = KnowledgeGraph()
+    g.add_node(
+        Node("paper:1", NodeKind.PAPER, {"title": "T", "abstract": "A", "authors": [], "categories": []})
+    )
+    g.add_node(Node("dataset:zorba", NodeKind.DATASET, {"name": "Zorba", "aliases": []}))
+    props = {**ev("paper:1", "We use Zorba."), "role": "used", "mention_type": mention_type}
+    g.add_edge(Edge("paper:1", "dataset:zorba", EdgeType.USES, props))
+    return g
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_mention_type_is_an_evidence_term(
+    fmt: str, tmp_path: Path, shacl: tuple[rdflib.Graph, rdflib.Graph]
+) -> None:
+    g = _typed_by_paper_graph("benchmark")
+    path = tmp_path / f"g.{fmt}"
+    write_rdf(g, path, fmt)
+    data = rdflib.Graph().parse(path, format=RDFLIB_FORMAT[fmt])
+    assert [str(o) for o in data.objects(None, PKG.mentionType)] == ["benchmark"]
+    conforms, text = validate(data, shacl)
+    assert conforms, text
+    assert_same(graph_from_rdf(path), g)
+
+
+def test_shapes_refuse_a_mention_type_that_is_no_entity_type(
+    tmp_path: Path, shacl: tuple[rdflib.Graph, rdflib.Graph]
+) -> None:
+    write_rdf(_typed_by_paper_graph("paper"), tmp_path / "g.ttl")
+    conforms, text = validate(rdflib.Graph().parse(tmp_path / "g.ttl", format="turtle"), shacl)
+    assert not conforms and "mentionType" in text

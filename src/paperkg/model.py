@@ -140,6 +140,7 @@ class ExtractedEntity:
     aliases: tuple[str, ...] = ()
     type_strength: int = 0  # 3: registry or a cue in the title; 2: a cue beside it; 1: context; 0: default
     trained_on: tuple[str, ...] = ()  # names of datasets this model is said to be trained on
+    ids: tuple[str, ...] = ()  # external ids as scheme:value ("hf:Qwen/Qwen2.5-7B")
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class PaperExtraction:
                     "role": e.role.value,
                     "confidence": round(e.confidence, 3),
                     "aliases": list(e.aliases),
+                    **({"ids": list(e.ids)} if e.ids else {}),
                     "mentions": [
                         {"field": m.field.value, "start": m.start, "end": m.end} for m in e.mentions
                     ],

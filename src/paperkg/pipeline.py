@@ -395,10 +395,11 @@ def _evidence(m: Mention | None, ext: PaperExtraction, confidence: float, paper:
     return ev
 
 
-def _edge_type(e: ExtractedEntity) -> EdgeType:
-    if e.role is Role.INTRODUCED:
+def _edge_type(role: Role, node_type: EntityType) -> EdgeType:
+    """The edge from a paper to an entity: by the paper's role and the node's (decided) type."""
+    if role is Role.INTRODUCED:
         return EdgeType.INTRODUCES
-    if e.type is EntityType.BENCHMARK:
+    if node_type is EntityType.BENCHMARK:
         return EdgeType.EVALUATES_ON
     return EdgeType.USES
 
@@ -418,21 +419,22 @@ class GraphBuilder:
         self.graph = graph
         self.resolver = resolver
         self.spool = spool  # where abstracts go, if not in the graph's memory
-        self._entities: dict[tuple[str, EntityType, tuple[str, ...]], str] = {}
+        self._entities: dict[tuple[str, EntityType, tuple[str, ...]], tuple[str, EntityType]] = {}
         self._urls: set[tuple[str, str, str]] = set()
 
-    def _entity(self, e: ExtractedEntity) -> str:
-        """The node id of ``e``'s canonical entity, adding it (and its family) at the first sight."""
+    def _entity(self, e: ExtractedEntity) -> tuple[str, EntityType]:
+        """The node id and type of ``e``'s canonical entity, adding it (and its family) at the
+        first sight."""
         memo = (e.name, e.type, e.aliases)
-        nid = self._entities.get(memo)
-        if nid is None:
+        found = self._entities.get(memo)
+        if found is None:
             c = self.resolver.canonical(e)
-            nid = self._entities[memo] = self._entity_node(c)
+            found = self._entities[memo] = (self._entity_node(c), c.type)
             fam = self.resolver.family(c)
             if fam is not None:
                 fid = self._entity_node(fam)
-                self.graph.add_edge(Edge(nid, fid, EdgeType.VARIANT_OF, dict(_VARIANT_EVIDENCE)))
-        return nid
+                self.graph.add_edge(Edge(found[0], fid, EdgeType.VARIANT_OF, dict(_VARIANT_EVIDENCE)))
+        return found
 
     def _entity_node(self, c: Canonical) -> str:
         props: dict[str, Any] = {"name": c.name, "aliases": list(c.aliases)}
@@ -447,10 +449,11 @@ class GraphBuilder:
         for e in ext.entities:
             for dname in e.trained_on:
                 d = by_name.get(dname)
-                if d is None or d.type is not EntityType.DATASET or e.type is not EntityType.MODEL:
-                    continue  # the corpus retyped one of them
-                src = self._entity(e)
-                dst = self._entity(d)
+                if d is None:
+                    continue
+                (src, src_type), (dst, dst_type) = self._entity(e), self._entity(d)
+                if src_type is not EntityType.MODEL or dst_type is not EntityType.DATASET:
+                    continue  # the corpus typed one of them otherwise
                 m = next(
                     (x for x in d.mentions if x.field.value == "abstract"),
                     d.mentions[0] if d.mentions else None,
@@ -467,11 +470,14 @@ class GraphBuilder:
         else:
             self.graph.add_node(pnode)
         for e in ext.entities:
-            nid = self._entity(e)
+            nid, node_type = self._entity(e)
+            if e.ids:  # the Hugging Face repo ids it was written as, gathered over the corpus
+                self.graph.add_node(Node(nid, NodeKind(node_type.value), {"ids": list(e.ids)}))
             m = e.mentions[0] if e.mentions else None
             ev = _evidence(m, ext, e.confidence, pnode.id)
             ev["role"] = e.role.value
-            self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e), ev))
+            ev["mention_type"] = e.type.value  # this paper's type of it: evidence for the node's
+            self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e.role, node_type), ev))
         self._trained_on(ext, pnode.id)
         for u in ext.urls:
             code = u.kind is UrlKind.CODE

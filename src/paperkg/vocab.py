@@ -51,6 +51,7 @@ class PKG(DefinedNamespace):
     extractor: URIRef
     extractorVersion: URIRef
     confidence: URIRef
+    mentionType: URIRef  # the type the paper gave the mention (the node's type is decided by the corpus)
 
     # node data properties without a standard counterpart used directly
     id: URIRef  # the paperkg node id ("paper:2401.00001", "model:llava-1-5")

@@ -45,6 +45,7 @@ class _Acc:
         "aliases",
         "confidence",
         "from_title",
+        "ids",
         "introduced",
         "listed",
         "mentions",
@@ -63,6 +64,7 @@ class _Acc:
         self.from_title = False
         self.sources: set[str] = sources if sources is not None else set()
         self.listed = False
+        self.ids: list[str] = []
 
     def strength(self) -> int:
         return max(self.votes.values(), default=0)
@@ -185,6 +187,8 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
             acc.confidence = max(acc.confidence, c.confidence)
             if c.alias and c.alias not in acc.aliases:
                 acc.aliases.append(c.alias)
+            if c.repo_id and "hf:" + c.repo_id not in acc.ids:
+                acc.ids.append("hf:" + c.repo_id)
             if f is Field.TITLE and c.source == "title":
                 acc.from_title = True
                 title_keys.add(key)
@@ -259,6 +263,7 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
                 is_part=is_part,
                 concept=concept,
                 rule_keep=not concept and key not in loose_keys and keep(acc, lower_words, lex, is_part),
+                ids=tuple(acc.ids),
             )
         )
     return PaperCandidates(paper, tdoc, adoc, tuple(cands))
@@ -329,6 +334,7 @@ def build(pc: PaperCandidates, decisions: Sequence[Decision]) -> PaperExtraction
                 mentions=c.mentions,
                 aliases=d.aliases if d.aliases is not None else c.aliases,
                 type_strength=d.strength,
+                ids=c.ids,
             )
         )
     entities = link_trained_on(entities, adoc)

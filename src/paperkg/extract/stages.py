@@ -41,6 +41,7 @@ class EntityCandidate:
     is_part: bool  # a part of one of the paper's hyphenated names
     concept: bool  # an acronym the paper defines as a plain concept ("electrocardiogram (ECG)")
     rule_keep: bool  # the rules keep it
+    ids: tuple[str, ...] = ()  # external ids it was written as ("hf:Qwen/Qwen2.5-7B")
 
 
 @dataclass(frozen=True, slots=True)

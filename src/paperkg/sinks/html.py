@@ -495,6 +495,10 @@ class HtmlSink:
             conf = p.get("confidence")
             if isinstance(conf, int | float) and math.isfinite(conf):
                 item["confidence"] = round(float(conf), 3)
+            mention_type = p.get("mention_type")
+            target = self._nodes.get(e.target)
+            if isinstance(mention_type, str) and target is not None and mention_type != target.kind.value:
+                item["mention_type"] = mention_type  # the paper typed it otherwise than the corpus
             evidence = p.get("paper")
             if isinstance(evidence, str) and e.type is EdgeType.TRAINED_ON:
                 paper = self._nodes.get(evidence)

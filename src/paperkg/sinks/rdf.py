@@ -191,6 +191,7 @@ EDGE_PROPS: dict[str, tuple[str, str]] = {
     "extractor": (PKG.extractor, STR),
     "extractor_version": (PKG.extractorVersion, STR),
     "confidence": (PKG.confidence, FLOAT),
+    "mention_type": (PKG.mentionType, STR),
     "paper": (PROV.wasDerivedFrom, NODE),
 }
 _NODE_PRED_KEY = {str(p): (k, t) for k, (p, t) in NODE_PROPS.items()}
