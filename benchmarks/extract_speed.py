@@ -5,7 +5,7 @@
 
 Generates ``--n`` synthetic abstracts (``benchmarks/synth.py``), then, in this one process,
 times ``spacy.blank("en").make_doc`` on each title and abstract (the floor: tokenization
-only) and ``paperkg.extract.Extractor().pipe(papers)`` (the whole extractor: tokenizer,
+only) and ``paperkg.extraction.Extractor().pipe(papers)`` (the whole extractor: tokenizer,
 registry matcher, rules, URL finder, assembly) over the same papers. Model loading and a
 warm-up pass over ``--warmup`` other abstracts are not timed. Prints one JSON object:
 ``{abstracts, tokenizer_per_s, extractor_per_s, ratio, ...}`` where ``ratio`` is
@@ -82,8 +82,8 @@ def _race(papers: list[Paper], warm: list[Paper], repeats: int) -> tuple[float, 
     ``warm``; and what they made (tokens, entities and URLs)."""
     import spacy
 
-    from paperkg.extract import Extractor
-    from paperkg.extract.components import TOKENIZER_CACHE
+    from paperkg.extraction import Extractor
+    from paperkg.extraction.components import TOKENIZER_CACHE
 
     counts: dict[str, int] = {}
 
@@ -143,7 +143,7 @@ def measure(
     """Time the tokenizer and the extractor on ``n`` synthetic papers (best of ``repeats``)."""
     import spacy
 
-    from paperkg.extract import Extractor
+    from paperkg.extraction import Extractor
 
     papers = synthetic_papers(n, seed, open_vocabulary=open_vocabulary)
     # warm-up texts come after the measured ones, so they are different papers

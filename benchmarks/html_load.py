@@ -84,7 +84,7 @@ def _evidence(rng: random.Random, paper_id: str, name: str) -> dict[str, Any]:
         "start": 10,
         "end": 10 + len(name),
         "sentence": sentence + ".",
-        "extractor": "paperkg.extract",
+        "extractor": "paperkg.extraction",
         "extractor_version": "bench",
         "confidence": round(rng.uniform(0.5, 1.0), 3),
         "paper": paper_id,

@@ -44,7 +44,7 @@ def _evidence(rng: random.Random, paper: str, name: str, confidence: float | Non
         "start": start,
         "end": start + len(name),
         "sentence": f"We evaluate {name} against strong baselines and report results on several tasks.",
-        "extractor": "paperkg.extract",
+        "extractor": "paperkg.extraction",
         "extractor_version": "0.1.0",
         "confidence": round(confidence if confidence is not None else rng.uniform(0.5, 1.0), 3),
         "paper": paper,

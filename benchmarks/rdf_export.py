@@ -87,7 +87,7 @@ def synthetic_graph(papers: int, seed: int) -> KnowledgeGraph:
                         "start": 10,
                         "end": 20,
                         "sentence": abstract[:120],
-                        "extractor": "paperkg.extract",
+                        "extractor": "paperkg.extraction",
                         "extractor_version": "0.1.0",
                         "confidence": round(rng.random(), 3),
                         "paper": pid,
@@ -98,7 +98,9 @@ def synthetic_graph(papers: int, seed: int) -> KnowledgeGraph:
             rid = f"repo:github.com/u{i}/r{i}"
             url = f"https://github.com/u{i}/r{i}"
             g.add_node(Node(rid, NodeKind.REPOSITORY, {"name": url, "url": url, "url_kind": "code"}))
-            g.add_edge(Edge(pid, rid, EdgeType.HAS_CODE, {"extractor": "paperkg.extract", "confidence": 1.0}))
+            g.add_edge(
+                Edge(pid, rid, EdgeType.HAS_CODE, {"extractor": "paperkg.extraction", "confidence": 1.0})
+            )
     return g
 
 

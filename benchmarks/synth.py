@@ -6,7 +6,7 @@
 Writes JSON Lines (gzip when the name ends in ``.gz``) of ``{"id": "synth-000001", "title",
 "abstract"}`` records shaped like multimodal / LLM paper abstracts: 120-250 word abstracts built
 from sentence templates, entity names drawn Zipf-like from the project's registry
-(``paperkg/extract/data/registry.jsonl``) plus generated novel names ("Glimmer-7B", "VistaBench",
+(``paperkg/extraction/data/registry.jsonl``) plus generated novel names ("Glimmer-7B", "VistaBench",
 "OmniCap-2M"), cue words ("dataset", "benchmark", "we introduce") and occasional code / project URLs.
 All text comes from the templates below. Their content words come partly from a large invented
 lexicon, so that the corpus meets new words as often as real abstracts do (the tokenizer's cache,
@@ -306,7 +306,7 @@ def _slots(template: str) -> tuple[str, ...]:
 def load_registry() -> dict[str, list[str]]:
     """Registry names by type (model, dataset, benchmark), in file order."""
     out: dict[str, list[str]] = {"model": [], "dataset": [], "benchmark": []}
-    text = resources.files("paperkg.extract").joinpath("data/registry.jsonl").read_text(encoding="utf-8")
+    text = resources.files("paperkg.extraction").joinpath("data/registry.jsonl").read_text(encoding="utf-8")
     for line in text.splitlines():
         if line.strip():
             rec = json.loads(line)

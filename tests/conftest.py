@@ -29,6 +29,6 @@ def shared() -> Path:
 
 @pytest.fixture(scope="session")
 def extractor():
-    from paperkg.extract import Extractor
+    from paperkg.extraction import Extractor
 
     return Extractor()

@@ -54,7 +54,7 @@ def evidence(paper: str, sentence: str, start: int = 0, confidence: float = 0.9)
         "start": start,
         "end": start + 5,
         "sentence": sentence,
-        "extractor": "paperkg.extract",
+        "extractor": "paperkg.extraction",
         "extractor_version": "0.1",
         "confidence": confidence,
         "paper": paper,

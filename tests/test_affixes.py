@@ -12,8 +12,8 @@ import spacy
 from spacy.lang.tokenizer_exceptions import URL_PATTERN
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from paperkg.extract.affixes import InfixFinditer, PrefixSearch, SuffixSearch
-from paperkg.extract.components import TOKENIZER_CACHE, URL_MATCH, make_nlp
+from paperkg.extraction.affixes import InfixFinditer, PrefixSearch, SuffixSearch
+from paperkg.extraction.components import TOKENIZER_CACHE, URL_MATCH, make_nlp
 
 NLP = make_nlp(spans=False)
 TOKENIZER = NLP.tokenizer

@@ -1,14 +1,14 @@
-"""The cleaning rules (paperkg.extract.clean): pure functions, and their effect on the extractor."""
+"""The cleaning rules (paperkg.extraction.clean): pure functions, and their effect on the extractor."""
 
 from __future__ import annotations
 
 import pytest
 import spacy
 
-from paperkg.extract import clean
-from paperkg.extract.components import make_nlp
-from paperkg.extract.stages import RULES
-from paperkg.extract.urls import find_urls
+from paperkg.extraction import clean
+from paperkg.extraction.components import make_nlp
+from paperkg.extraction.stages import RULES
+from paperkg.extraction.urls import find_urls
 from paperkg.model import Field, Paper, Source
 
 ML = " We train and fine-tune LLMs on a new dataset and report benchmark results."
@@ -16,7 +16,7 @@ ML = " We train and fine-tune LLMs on a new dataset and report benchmark results
 
 @pytest.fixture(scope="module")
 def rules_extractor():  # type: ignore[no-untyped-def]
-    from paperkg.extract.extractor import Extractor
+    from paperkg.extraction.extractor import Extractor
 
     return Extractor(decider=RULES)
 
@@ -121,7 +121,7 @@ def test_blank_english_doc_drop_noise() -> None:
     nlp = spacy.blank("en")
     text = "Using R^2 and +2.2pp and VLM$^2$-Bench"
     doc = nlp.make_doc(text)
-    from paperkg.extract.rules import Cand
+    from paperkg.extraction.rules import Cand
 
     cands = [Cand(t.i, t.i + 1, t.text, "shape") for t in doc if t.text not in ("Using", "and")]
     kept = clean.drop_noise(doc, cands)

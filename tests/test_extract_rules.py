@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from paperkg.extract import rules
-from paperkg.extract.components import find_candidates, make_nlp
-from paperkg.extract.lexicon import load_lexicon
+from paperkg.extraction import rules
+from paperkg.extraction.components import find_candidates, make_nlp
+from paperkg.extraction.lexicon import load_lexicon
 from paperkg.model import EntityType
 
 LEX = load_lexicon()
@@ -135,7 +135,7 @@ def test_rules_work_on_spacy_blank() -> None:
 
 
 def test_component_writes_spans_unless_asked_not_to() -> None:
-    from paperkg.extract.components import CANDS_KEY, SPANS_KEY
+    from paperkg.extraction.components import CANDS_KEY, SPANS_KEY
 
     text = "We evaluate LLaVA-1.5 on COCO and the new MMBench benchmark."
     with_spans = NLP(text)

@@ -27,7 +27,7 @@ def evidence(paper: str, sentence: str = "We use COCO.", confidence: float = 0.9
         "start": 7,
         "end": 11,
         "sentence": sentence,
-        "extractor": "paperkg.extract",
+        "extractor": "paperkg.extraction",
         "extractor_version": "test",
         "confidence": confidence,
         "paper": paper,

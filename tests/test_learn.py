@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from paperkg.extract import Extractor
-from paperkg.extract.learn import LearnedDecider, fit_decider, labels
-from paperkg.extract.learn.linear import encode, fit, vocabulary
-from paperkg.extract.stages import RULES
+from paperkg.extraction import Extractor
+from paperkg.extraction.learn import LearnedDecider, fit_decider, labels
+from paperkg.extraction.learn.linear import encode, fit, vocabulary
+from paperkg.extraction.stages import RULES
 from paperkg.model import Paper, Source
 
 

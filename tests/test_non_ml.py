@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from paperkg.extract.stages import RULES
+from paperkg.extraction.stages import RULES
 from paperkg.model import Paper, Source
 
 FIXTURE = Path(__file__).parent / "fixtures" / "non_ml" / "abstracts.jsonl"
@@ -35,7 +35,7 @@ def test_fixture_is_non_ml_arxiv_style() -> None:
 
 @pytest.mark.parametrize("decider", ["rules", "default"])
 def test_non_ml_abstracts_yield_next_to_nothing(decider: str) -> None:
-    from paperkg.extract.extractor import Extractor
+    from paperkg.extraction.extractor import Extractor
 
     ex = Extractor(decider=RULES) if decider == "rules" else Extractor()
     ps = papers()

@@ -181,7 +181,7 @@ SAMPLE_PARAMS: dict[str, Params] = {
 @pytest.fixture(scope="module")
 def sample_graph() -> KnowledgeGraph:
     from conftest import need_shared
-    from paperkg.extract import Extractor
+    from paperkg.extraction import Extractor
     from paperkg.pipeline import run
 
     pages = sorted(str(p) for p in (need_shared() / "samples").glob("*.txt"))

@@ -64,7 +64,7 @@ def ev(paper: str, sentence: str) -> dict[str, Any]:
         "start": 0,
         "end": 3,
         "sentence": sentence,
-        "extractor": "paperkg.extract",
+        "extractor": "paperkg.extraction",
         "extractor_version": "0.1.0",
         "confidence": 0.5,
         "paper": paper,
@@ -296,7 +296,7 @@ def test_sample_pages_turtle_validates_uses_standard_vocabularies_and_round_trip
 ) -> None:
     """The issue's check on the graph of the shared sample pages."""
     from conftest import need_shared
-    from paperkg.extract import Extractor
+    from paperkg.extraction import Extractor
     from paperkg.pipeline import run
 
     pages = sorted(str(p) for p in (need_shared() / "samples").glob("*.txt"))

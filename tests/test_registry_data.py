@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "paperkg" / "extract" / "data"
+DATA = Path(__file__).resolve().parents[1] / "src" / "paperkg" / "extraction" / "data"
 REGISTRY = DATA / "registry.jsonl"
 GENERIC = DATA / "generic_terms.txt"
 CUES = DATA / "cue_words.json"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from paperkg.extract.lexicon import load_lexicon
+from paperkg.extraction.lexicon import load_lexicon
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import (
     EntityType,

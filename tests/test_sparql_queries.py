@@ -29,7 +29,7 @@ def ev(paper: str, sentence: str = "We use it.", start: int = 0, confidence: flo
         "start": start,
         "end": start + 4,
         "sentence": sentence,
-        "extractor": "paperkg.extract",
+        "extractor": "paperkg.extraction",
         "extractor_version": "0.1.0",
         "confidence": confidence,
         "paper": paper,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperkg.extract.urls import classify_url, clean_url, find_urls, normalize_url
+from paperkg.extraction.urls import classify_url, clean_url, find_urls, normalize_url
 from paperkg.model import UrlKind
 
 

@@ -151,7 +151,7 @@ def atomic_open(path: Path) -> Iterator[Any]:
 
 
 def _extractor(registry: str | None) -> Any:
-    from paperkg.extract import Extractor
+    from paperkg.extraction import Extractor
 
     return Extractor(registry=registry)
 
@@ -400,9 +400,9 @@ def eval_cmd(
     With --cv K, score K-fold cross-validation by paper over the papers of INPUTS that have gold:
     with --decider learned, each fold is decided by a model trained on the other folds' gold."""
     from paperkg.evaluate import cross_validate, per_type, read_gold_files, score, score_papers, summarize
-    from paperkg.extract import Extractor
-    from paperkg.extract.learn import LEARNED_BY_DEFAULT, fit_decider, load_decider
-    from paperkg.extract.stages import RULES
+    from paperkg.extraction import Extractor
+    from paperkg.extraction.learn import LEARNED_BY_DEFAULT, fit_decider, load_decider
+    from paperkg.extraction.stages import RULES
     from paperkg.pipeline import PaperIndex, Summary, extract_corpus, read_papers
 
     _check_inputs(inputs)
@@ -609,7 +609,7 @@ def _cell(v: Any) -> str:
     return str(v).replace("\n", " ")
 
 
-# ---------------------------------------------------------------- train (paperkg.extract.learn)
+# ---------------------------------------------------------------- train (paperkg.extraction.learn)
 @main.command(name="train")
 @click.option(
     "--gold", "golds", multiple=True, type=click.Path(dir_okay=False), help="Paper gold (repeatable)."
@@ -628,7 +628,7 @@ def train_cmd(
     registry: str | None,
 ) -> None:
     """Train the learned decider (decision 0010) on paper gold; by default ../shared/gold train + dev."""
-    from paperkg.extract.learn.train import default_files, train
+    from paperkg.extraction.learn.train import default_files, train
 
     if not golds:
         golds_l, papers_l = default_files()

@@ -320,7 +320,7 @@ def cross_validate(
     need no training), then typed across the fold as a corpus (:class:`paperkg.resolve.Resolver`)
     and scored with the referee's definitions. Only papers with gold take part. Returns the
     pooled figures (every fold's predictions scored together), per type, and each fold's."""
-    from paperkg.extract.extractor import build
+    from paperkg.extraction.extractor import build
     from paperkg.resolve import Resolver
 
     by_id = {str(g["id"]): g for g in gold}

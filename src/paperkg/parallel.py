@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 
 from paperkg.collector import frozen
-from paperkg.extract import Extractor
+from paperkg.extraction import Extractor
 from paperkg.model import Paper, PaperExtraction
 from paperkg.resolve import Vote, votes
 from paperkg.spill import pack

@@ -15,8 +15,8 @@ from typing import Any
 
 from paperkg.collector import gc_paused
 from paperkg.errors import PaperkgError
-from paperkg.extract import Extractor
-from paperkg.extract.urls import absolute_url, normalize_url
+from paperkg.extraction import Extractor
+from paperkg.extraction.urls import absolute_url, normalize_url
 from paperkg.graph import KnowledgeGraph
 from paperkg.identity import title_key
 from paperkg.ingest import PaperIndex

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from paperkg import __version__
-from paperkg.extract.lexicon import Lexicon, RegistryEntry, norm
+from paperkg.extraction.lexicon import Lexicon, RegistryEntry, norm
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import EntityType, ExtractedEntity, NodeKind, PaperExtraction, Role
 

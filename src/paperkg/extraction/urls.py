@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from paperkg.extract.clean import glued_sentence_end
+from paperkg.extraction.clean import glued_sentence_end
 from paperkg.model import UrlKind
 
 _TLDS = (

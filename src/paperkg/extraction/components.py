@@ -17,9 +17,9 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from paperkg.extract import clean, rules
-from paperkg.extract.affixes import InfixFinditer, PrefixSearch, SuffixSearch
-from paperkg.extract.lexicon import Lexicon, load_lexicon
+from paperkg.extraction import clean, rules
+from paperkg.extraction.affixes import InfixFinditer, PrefixSearch, SuffixSearch
+from paperkg.extraction.lexicon import Lexicon, load_lexicon
 from paperkg.model import EntityType
 
 SPANS_KEY = "paperkg"
@@ -68,7 +68,7 @@ def make_nlp(registry: str | None = None, spans: bool = True, lean_lexemes: bool
     infixes.extend(clean.GLUED_SENTENCE_INFIXES)
     # A repo id's slash before a hyphenated name: "manglu097/Chiron-o1" (see clean.repo_ids).
     infixes.append(r"(?<=[A-Za-z0-9])/(?=[A-Za-z][A-Za-z0-9.]*-)")
-    # The affix searches are spaCy's compiled patterns behind faster stand-ins (extract/affixes.py).
+    # The affix searches are spaCy's compiled patterns behind faster stand-ins (extraction/affixes.py).
     nlp.tokenizer.infix_finditer = InfixFinditer(infixes)
     # A full stop after a capital or "+" ends the sentence ("… on GPT-4V.", "RefCOCO+.").
     # Sizes stay on their names ("CCMD-8M", "DetailedTextCaps-100K"): drop the unit and currency suffixes.

@@ -3,7 +3,7 @@
     paperkg train                      # the shared gold set: ../shared/gold train + dev
     paperkg train --gold G --papers P  # any paper gold and its papers (repeatable, in pairs)
 
-The weights go to ``extract/data/decider.json``; ``decider.meta.json`` beside them records the
+The weights go to ``extraction/data/decider.json``; ``decider.meta.json`` beside them records the
 command, the training files with their SHA-256, the candidates and features counts, the
 hyper-parameters and the training time. Training is deterministic: the same files give the
 same bytes.
@@ -46,9 +46,9 @@ def train(
 ) -> dict[str, Any]:
     """Fit on every paper of ``papers`` that has gold, write the model and its record; the record."""
     from paperkg.evaluate import read_gold_files
-    from paperkg.extract import Extractor
-    from paperkg.extract.learn import HYPER, fit_decider, model_path
-    from paperkg.extract.stages import RULES
+    from paperkg.extraction import Extractor
+    from paperkg.extraction.learn import HYPER, fit_decider, model_path
+    from paperkg.extraction.stages import RULES
     from paperkg.pipeline import PaperIndex, Summary, read_papers
 
     t0 = time.perf_counter()

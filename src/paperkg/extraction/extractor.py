@@ -12,12 +12,12 @@ from itertools import compress
 from spacy.tokens import Doc
 
 from paperkg import __version__
-from paperkg.extract import rules
-from paperkg.extract.components import CANDS_KEY, make_nlp
-from paperkg.extract.lexicon import Lexicon, load_lexicon, norm
-from paperkg.extract.loose import loose_spans
-from paperkg.extract.stages import RULES, Decider, Decision, EntityCandidate, PaperCandidates
-from paperkg.extract.urls import classify_url, find_urls
+from paperkg.extraction import rules
+from paperkg.extraction.components import CANDS_KEY, make_nlp
+from paperkg.extraction.lexicon import Lexicon, load_lexicon, norm
+from paperkg.extraction.loose import loose_spans
+from paperkg.extraction.stages import RULES, Decider, Decision, EntityCandidate, PaperCandidates
+from paperkg.extraction.urls import classify_url, find_urls
 from paperkg.model import (
     EntityType,
     ExtractedEntity,
@@ -29,7 +29,7 @@ from paperkg.model import (
     UrlKind,
 )
 
-EXTRACTOR_NAME = "paperkg.extract"
+EXTRACTOR_NAME = "paperkg.extraction"
 EXTRACTOR_VERSION = __version__
 TYPE_ORDER = (EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK)
 
@@ -136,7 +136,7 @@ class Extractor:
 
 
 def _default_decider(registry: str | None) -> Decider:
-    from paperkg.extract.learn import default_decider  # the model's module imports this one
+    from paperkg.extraction.learn import default_decider  # the model's module imports this one
 
     return default_decider(registry)
 
@@ -149,7 +149,7 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
     """Stage 2: fold the candidate spans of a paper's two fields into one candidate per name.
 
     With ``loose``, name-like stretches the rules do not propose are added too
-    (:mod:`paperkg.extract.loose`), which the rules never keep: a learned decider judges them."""
+    (:mod:`paperkg.extraction.loose`), which the rules never keep: a learned decider judges them."""
     accs: dict[str, _Acc] = {}
     order: list[str] = []
     title_keys: set[str] = set()

@@ -16,9 +16,9 @@ Mention offsets index the stored text, so nothing here changes a string: each fu
   text with too little (a physics or mathematics abstract) names no artifacts by shape alone.
 
 Glued sentences (``(GMA).Then``, ``AirSim360.Extensive``) are split by the tokenizer
-(:data:`GLUED_SENTENCE_INFIXES`, used in :mod:`paperkg.extract.components`), and a URL never
+(:data:`GLUED_SENTENCE_INFIXES`, used in :mod:`paperkg.extraction.components`), and a URL never
 ends in a glued sentence's first word (:func:`glued_sentence_end`, used in
-:mod:`paperkg.extract.urls`).
+:mod:`paperkg.extraction.urls`).
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from paperkg.extract import rules
-from paperkg.extract.lexicon import Lexicon
-from paperkg.extract.rules import Cand, is_nameish
+from paperkg.extraction import rules
+from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.rules import Cand, is_nameish
 
 
 def _words(text: str) -> frozenset[str]:
@@ -151,7 +151,7 @@ _NAME_SHAPE = re.compile(r"[A-Za-z].*(?:\d|-)|\d.*[A-Za-z]")
 def repo_ids(text: str) -> list[RepoId]:
     """The ``org/name`` repo ids of ``text`` ("Qwen/Qwen2.5-Coder-32B-Instruct",
     "meta-llama/Llama-3.1-8B"): an organisation without a version ("GPT-4/GPT-4V" is a list of
-    two names), and a name-shaped name (:func:`~paperkg.extract.rules.is_nameish`: not
+    two names), and a name-shaped name (:func:`~paperkg.extraction.rules.is_nameish`: not
     "Text/Image-based")."""
     if "/" not in text:
         return []

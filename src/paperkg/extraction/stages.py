@@ -1,12 +1,12 @@
 """The typed records passed between the extractor's stages.
 
 1. **tokenize**: a paper's title and abstract become spaCy docs (cleaned text, same offsets);
-   the ``paperkg_entities`` component finds candidate mentions (:class:`paperkg.extract.rules.Cand`).
+   the ``paperkg_entities`` component finds candidate mentions (:class:`paperkg.extraction.rules.Cand`).
 2. **collect**: one :class:`EntityCandidate` per name of a paper, with the rules' evidence
    (:class:`PaperCandidates`).
 3. **decide**: a decider gives one :class:`Decision` per candidate: keep it or not, its type,
    its role, its name. :data:`RULES` is the rules' decision; a learned decider
-   (:mod:`paperkg.extract.learn`) reads the same records.
+   (:mod:`paperkg.extraction.learn`) reads the same records.
 4. **build**: the kept candidates become :class:`~paperkg.model.ExtractedEntity` records of a
    :class:`~paperkg.model.PaperExtraction`, with the paper's URLs.
 """

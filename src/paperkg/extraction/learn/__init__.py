@@ -1,9 +1,9 @@
 """Learned decisions over the rules' candidates (decision 0010).
 
-The rules find candidates (:mod:`paperkg.extract.rules`, collected per name by
-:func:`paperkg.extract.extractor.collect`); three logistic-regression models over the candidates'
+The rules find candidates (:mod:`paperkg.extraction.rules`, collected per name by
+:func:`paperkg.extraction.extractor.collect`); three logistic-regression models over the candidates'
 features (:mod:`.features`) decide whether each is an entity, its type and its role. The weights
-ship as ``extract/data/decider.json``, trained by ``paperkg train`` (:mod:`.train`) on the shared
+ship as ``extraction/data/decider.json``, trained by ``paperkg train`` (:mod:`.train`) on the shared
 gold set; ``decider.meta.json`` beside them records the command and the training data's SHA-256.
 """
 
@@ -18,10 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from paperkg.extract.learn.features import candidate_features
-from paperkg.extract.learn.linear import BUCKETS, Linear, encode, fit, vocabulary
-from paperkg.extract.lexicon import Lexicon, load_lexicon
-from paperkg.extract.stages import RULES, Decider, Decision, PaperCandidates
+from paperkg.extraction.learn.features import candidate_features
+from paperkg.extraction.learn.linear import BUCKETS, Linear, encode, fit, vocabulary
+from paperkg.extraction.lexicon import Lexicon, load_lexicon
+from paperkg.extraction.stages import RULES, Decider, Decision, PaperCandidates
 from paperkg.model import EntityType, Role
 
 # Whether the extractor decides with the learned model when none is given. Not yet: it beats the
@@ -40,7 +40,7 @@ def _gold_norm(s: str) -> str:
 
 
 def lower_words(pc: PaperCandidates) -> set[str]:
-    from paperkg.extract.extractor import LowerWords  # that module imports this one lazily
+    from paperkg.extraction.extractor import LowerWords  # that module imports this one lazily
 
     return LowerWords(pc.title, pc.abstract).all()
 
@@ -219,7 +219,7 @@ def _load(path: str, registry: str | None) -> LearnedDecider:
 
 
 def model_path() -> Path:
-    return Path(str(resources.files("paperkg.extract") / "data" / MODEL_FILE))
+    return Path(str(resources.files("paperkg.extraction") / "data" / MODEL_FILE))
 
 
 def load_decider(path: str | None = None, registry: str | None = None) -> LearnedDecider:

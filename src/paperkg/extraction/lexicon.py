@@ -1,4 +1,4 @@
-"""Rule data loaded from ``extract/data``: the registry of known artifacts, generic terms, cue words
+"""Rule data loaded from ``extraction/data``: the registry of known artifacts, generic terms, cue words
 and the patterns file. Users extend the registry with ``--registry FILE`` (same JSON Lines format)."""
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class Lexicon:
 
 
 def _data_text(name: str) -> str:
-    return resources.files("paperkg.extract").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("paperkg.extraction").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def parse_registry(lines: list[str], where: str) -> list[RegistryEntry]:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from paperkg.extract import rules
-from paperkg.extract.lexicon import Lexicon
+from paperkg.extraction import rules
+from paperkg.extraction.lexicon import Lexicon
 
 _VERSIONISH = re.compile(r"^(?:[vV]?\d{1,4}(?:\.\d{1,2}){0,2}[a-zA-Z]?|\d+(?:\.\d+)?[BMK])$")
 _INNER = frozenset(("of", "as", "for", "-", "in"))

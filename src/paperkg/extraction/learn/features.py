@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from paperkg.extract import rules
-from paperkg.extract.lexicon import Lexicon
-from paperkg.extract.stages import EntityCandidate, PaperCandidates
+from paperkg.extraction import rules
+from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.stages import EntityCandidate, PaperCandidates
 from paperkg.model import Field
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")

@@ -1,7 +1,7 @@
 """Rule logic as pure functions over spaCy docs.
 
 Every function here takes a ``Doc`` (made by any English tokenizer, including
-``spacy.blank("en")``) and a :class:`~paperkg.extract.lexicon.Lexicon`, and returns
+``spacy.blank("en")``) and a :class:`~paperkg.extraction.lexicon.Lexicon`, and returns
 plain records, so tests call them without the pipeline.
 """
 
@@ -18,7 +18,7 @@ from spacy.attrs import IDX, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from paperkg.extract.lexicon import Lexicon, norm
+from paperkg.extraction.lexicon import Lexicon, norm
 from paperkg.model import EntityType
 
 # ---------------------------------------------------------------- token shapes
