@@ -121,7 +121,7 @@ def test_blank_english_doc_drop_noise() -> None:
     nlp = spacy.blank("en")
     text = "Using R^2 and +2.2pp and VLM$^2$-Bench"
     doc = nlp.make_doc(text)
-    from paperkg.extraction.rules import Cand
+    from paperkg.extraction.stages import Cand
 
     cands = [Cand(t.i, t.i + 1, t.text, "shape") for t in doc if t.text not in ("Using", "and")]
     kept = clean.drop_noise(doc, cands)

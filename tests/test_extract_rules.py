@@ -5,9 +5,14 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from paperkg.extraction import rules
+from paperkg.extraction.candidates import registry_spans, shape_candidates
 from paperkg.extraction.components import find_candidates, make_nlp
 from paperkg.extraction.lexicon import load_lexicon
+from paperkg.extraction.lists import _coordination_lists, coordination_lists, list_types
+from paperkg.extraction.mentions import acronym_definitions
+from paperkg.extraction.names import is_nameish
+from paperkg.extraction.titles import title_cue_types, title_name, title_names
+from paperkg.extraction.type_rules import cue_type
 from paperkg.model import EntityType
 
 LEX = load_lexicon()
@@ -36,14 +41,14 @@ def tok(text: str):  # type: ignore[no-untyped-def]
     ],
 )
 def test_nameish_names(word: str) -> None:
-    assert rules.is_nameish(word)
+    assert is_nameish(word)
 
 
 @pytest.mark.parametrize(
     "word", ["Vision-Language", "Self-Attention", "7B", "3D", "2024", "LLMs", "1.5", "Transformer", "25%"]
 )
 def test_not_nameish(word: str) -> None:
-    assert not rules.is_nameish(word)
+    assert not is_nameish(word)
 
 
 def test_tokenizer_keeps_names_whole() -> None:
@@ -58,14 +63,14 @@ def test_tokenizer_keeps_names_whole() -> None:
 
 def test_shape_candidates_extend_versions_and_skip_generic() -> None:
     doc = tok("Unlike other LLMs, Gemini 1.5 Pro and Qwen2-VL 7B beat the CNN baseline.")
-    got = [c.text for c in rules.shape_candidates(doc, LEX)]
+    got = [c.text for c in shape_candidates(doc, LEX)]
     assert "Qwen2-VL 7B" in got
     assert "LLMs" not in got and "CNN" not in got
 
 
 def test_registry_spans_multiword_and_case() -> None:
     doc = tok("Images come from Visual Genome and the COCO dataset, not from a visual genome.")
-    got = {c.text: c.type for c in rules._registry_spans(doc, LEX)}
+    got = {c.text: c.type for c in registry_spans(doc, LEX)}
     assert got.get("Visual Genome") is EntityType.DATASET
     assert "visual genome" not in got
 
@@ -76,25 +81,25 @@ def test_title_name_before_colon() -> None:
         ("4M-21: An Any-to-Any Vision Model", "4M-21"),
         ("MultiModN- Multimodal, Multi-Task, Interpretable Modular Networks", "MultiModN"),
     ]:
-        c = rules.title_name(tok(title), LEX)
+        c = title_name(tok(title), LEX)
         assert c is not None and c.text == name and c.introduced
-    assert rules.title_name(tok("Grounded Language Learning Fast and Slow"), LEX) is None
-    assert rules.title_name(tok("A Practitioner's Guide to Continual Multimodal Pretraining"), LEX) is None
+    assert title_name(tok("Grounded Language Learning Fast and Slow"), LEX) is None
+    assert title_name(tok("A Practitioner's Guide to Continual Multimodal Pretraining"), LEX) is None
 
 
 def test_title_cue_types() -> None:
     doc = tok("GMAI-VL & GMAI-VL-5.5M: A Large Vision-Language Model and A Comprehensive Multimodal Dataset")
-    names = rules.title_names(doc, LEX)
+    names = title_names(doc, LEX)
     assert [c.text for c in names] == ["GMAI-VL", "GMAI-VL-5.5M"]
     sep = names[-1].end + 1
-    assert rules.title_cue_types(doc, sep, LEX) == [EntityType.MODEL, EntityType.DATASET]
+    assert title_cue_types(doc, sep, LEX) == [EntityType.MODEL, EntityType.DATASET]
     doc = tok("MIBench: Evaluating Multimodal Large Language Models over Multiple Images")
-    assert rules.title_cue_types(doc, 2, LEX) == []
+    assert title_cue_types(doc, 2, LEX) == []
 
 
 def test_acronym_definitions() -> None:
     doc = tok("We propose Multimodal Visual Patterns (MMVP), while electrocardiogram (ECG) data is scarce.")
-    pairs = [(a.text, b.text) for a, b in rules.acronym_definitions(doc, LEX)]
+    pairs = [(a.text, b.text) for a, b in acronym_definitions(doc, LEX)]
     assert ("Multimodal Visual Patterns", "MMVP") in pairs
     assert ("electrocardiogram", "ECG") in pairs
 
@@ -115,15 +120,15 @@ def test_find_candidates_types_roles_and_generic_acronyms() -> None:
 def test_cue_type_appositive_and_parenthesis() -> None:
     doc = tok("To support this, we introduce COMPOSITIONCAP, a new dataset for captions.")
     i = [t.text for t in doc].index("COMPOSITIONCAP")
-    assert rules.cue_type(doc, i, i + 1, LEX) == (EntityType.DATASET, 3)
+    assert cue_type(doc, i, i + 1, LEX) == (EntityType.DATASET, 3)
     doc = tok("Our contributions: MMEB (Massive Multimodal Embedding Benchmark), which covers tasks.")
     i = [t.text for t in doc].index("MMEB")
-    assert rules.cue_type(doc, i, i + 1, LEX) == (EntityType.BENCHMARK, 3)
+    assert cue_type(doc, i, i + 1, LEX) == (EntityType.BENCHMARK, 3)
 
 
 def test_list_types() -> None:
     doc = tok("Experiments on WikiMEL, RichpediaMEL, and WikiDiverse datasets show gains.")
-    types = rules.list_types(doc, LEX)
+    types = list_types(doc, LEX)
     starts = [t.i for t in doc if t.text in ("WikiMEL", "RichpediaMEL", "WikiDiverse")]
     assert all(types.get(s) is EntityType.DATASET for s in starts)
 
@@ -183,7 +188,7 @@ def test_lists_near_positions_are_the_lists_of_their_stretches(shared) -> None: 
     seen_lists = 0
     for text in texts:
         doc = NLP.make_doc(text)
-        full = rules._coordination_lists(doc)
+        full = _coordination_lists(doc)
         seen_lists += len(full)
         stop = [t.is_punct and t.text != "," for t in doc]
         stretch = [sum(stop[: i + 1]) for i in range(len(doc))]
@@ -192,5 +197,5 @@ def test_lists_near_positions_are_the_lists_of_their_stretches(shared) -> None: 
         for near in tries:
             wanted = {stretch[p] for p in near if not stop[p]}
             expected = [items for items in full if stretch[items[0][0]] in wanted]
-            assert rules.coordination_lists(doc, near=near) == expected, (text[:60], sorted(near))
+            assert coordination_lists(doc, near=near) == expected, (text[:60], sorted(near))
     assert seen_lists > 50

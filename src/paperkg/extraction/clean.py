@@ -30,9 +30,10 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc
 
-from paperkg.extraction import rules
 from paperkg.extraction.lexicon import Lexicon
-from paperkg.extraction.rules import Cand, is_nameish
+from paperkg.extraction.names import is_nameish
+from paperkg.extraction.stages import Cand
+from paperkg.extraction.tokens import TokArrays, arrays
 
 
 def _words(text: str) -> frozenset[str]:
@@ -151,7 +152,7 @@ _NAME_SHAPE = re.compile(r"[A-Za-z].*(?:\d|-)|\d.*[A-Za-z]")
 def repo_ids(text: str) -> list[RepoId]:
     """The ``org/name`` repo ids of ``text`` ("Qwen/Qwen2.5-Coder-32B-Instruct",
     "meta-llama/Llama-3.1-8B"): an organisation without a version ("GPT-4/GPT-4V" is a list of
-    two names), and a name-shaped name (:func:`~paperkg.extraction.rules.is_nameish`: not
+    two names), and a name-shaped name (:func:`~paperkg.extraction.is_nameish`: not
     "Text/Image-based")."""
     if "/" not in text:
         return []
@@ -253,7 +254,7 @@ def drop_noise(
     LaTeX is kept either ("pi_0" is one in a robotics abstract, a pion in a physics one). A
     name of the registry (``lex``) written with a subscript stays in ML text too. With
     ``quantities=False`` only LaTeX is dropped (nothing to do in a text without any)."""
-    a = rules.arrays(doc)
+    a = arrays(doc)
     noise = doc.user_data.get("paperkg_noise")
     if noise is None:
         noise = doc.user_data["paperkg_noise"] = noise_spans(a.string)
@@ -302,7 +303,7 @@ def has_own_evidence(c: Cand, lex: Lexicon | None = None) -> bool:
 def with_repo_ids(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """Candidates with each repo id's name one candidate carrying the id ("Qwen/Qwen2.5-7B":
     "Qwen2.5-7B" with ``repo_id``), and no candidate inside its organisation ("Qwen")."""
-    a = rules.arrays(doc)
+    a = arrays(doc)
     ids = repo_ids(a.string)
     if not ids:
         return cands
@@ -322,7 +323,7 @@ def with_repo_ids(doc: Doc, cands: list[Cand]) -> list[Cand]:
     return cands
 
 
-def _inside(a: rules.TokArrays, c: Cand, start: int, end: int) -> bool:
+def _inside(a: TokArrays, c: Cand, start: int, end: int) -> bool:
     s, e = a.char_span(c.start, c.end)
     return start <= s and e <= end
 

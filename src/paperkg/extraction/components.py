@@ -17,13 +17,42 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from paperkg.extraction import clean, rules
+from paperkg.extraction import clean
 from paperkg.extraction.affixes import InfixFinditer, PrefixSearch, SuffixSearch
+from paperkg.extraction.candidates import (
+    cue_candidates,
+    list_candidates,
+    merge_candidates,
+    registry_matcher,
+    registry_spans,
+    shape_candidates,
+)
 from paperkg.extraction.lexicon import Lexicon, load_lexicon
+from paperkg.extraction.lists import coordination_lists, list_types, listed_starts
+from paperkg.extraction.mentions import (
+    acronym_definitions,
+    is_title_case,
+    mention_end,
+    mention_start,
+    span_key,
+)
+from paperkg.extraction.roles import appositive_intro, intro_name_runs, intro_token_ranges
+from paperkg.extraction.stages import Cand
+from paperkg.extraction.titles import spelled_out, title_cue_types, title_names
+from paperkg.extraction.tokens import arrays
+from paperkg.extraction.type_rules import (
+    campaign_type,
+    context_type,
+    cue_of,
+    cue_type,
+    head_type,
+    name_shape_type,
+    parenthetical_use,
+)
 from paperkg.model import EntityType
 
 SPANS_KEY = "paperkg"
-CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (rules.Cand), in doc.user_data
+CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (Cand), in doc.user_data
 
 # A name with a parenthesised lower-case tail stays one token: "GPT-4V(ision)".
 _TOKEN_MATCH = re.compile(r"^[A-Za-z0-9][\w.\-/+]*\([a-z]+\)$")
@@ -34,7 +63,7 @@ URL_MATCH = re.compile(r"(?u)(?=[^.]*\..)" + URL_PATTERN).match
 # How many whitespace-separated strings the tokenizer remembers the split of (spaCy's default is
 # 10,000, which a corpus of a few thousand abstracts fills; each entry is a few dozen bytes).
 TOKENIZER_CACHE = 200_000
-# The lexeme attributes the rules read (rules.arrays, and Token.is_alpha / lower_).
+# The lexeme attributes the rules read (arrays, and Token.is_alpha / lower_).
 _RULE_ATTRS = (LOWER, IS_ALPHA, IS_LOWER, IS_PUNCT)
 
 
@@ -88,7 +117,7 @@ def create_entities_component(
     nlp: Language, name: str, registry: str | None, spans: bool
 ) -> EntitiesComponent:
     lex = load_lexicon(registry)
-    return EntitiesComponent(lex, rules.registry_matcher(nlp, lex, nlp.make_doc), spans)
+    return EntitiesComponent(lex, registry_matcher(nlp, lex, nlp.make_doc), spans)
 
 
 class EntitiesComponent:
@@ -106,7 +135,7 @@ class EntitiesComponent:
         """Find the candidates of ``doc``. ``ml``: does the paper speak of machine learning
         (:func:`clean.speaks_of_ml`)? By default, judged from this doc's words alone."""
         if ml is None:
-            ml = clean.speaks_of_ml(rules.arrays(doc).lower)
+            ml = clean.speaks_of_ml(arrays(doc).lower)
         cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher, ml)
         if self.spans:
             doc.spans[SPANS_KEY] = [
@@ -128,7 +157,7 @@ class EntitiesComponent:
             if title is None:
                 yield self(doc)
                 continue
-            ml = clean.speaks_of_ml(rules.arrays(title).lower + rules.arrays(doc).lower)
+            ml = clean.speaks_of_ml(arrays(title).lower + arrays(doc).lower)
             yield self(title, ml)
             yield self(doc, ml)
             title = None
@@ -138,23 +167,23 @@ class EntitiesComponent:
 
 def find_candidates(
     doc: Doc, lex: Lexicon, is_title: bool = False, matcher: PhraseMatcher | None = None, ml: bool = True
-) -> list[rules.Cand]:
+) -> list[Cand]:
     """All candidate mentions in one field, typed and with their role evidence. LaTeX and
     quantities are never candidates; with ``ml=False`` (a text that does not speak of machine
     learning) only names with evidence of their own (:func:`clean.has_own_evidence`)."""
-    title_cands = rules.title_names(doc, lex) if is_title else []
+    title_cands = title_names(doc, lex) if is_title else []
     title_cand = title_cands[-1] if title_cands else None
-    reg = rules._registry_spans(doc, lex, matcher=matcher)
-    shape = rules.shape_candidates(doc, lex)
-    base = clean.drop_noise(doc, rules.merge_candidates(title_cands, reg, shape), lex=lex, quantities=False)
+    reg = registry_spans(doc, lex, matcher=matcher)
+    shape = shape_candidates(doc, lex)
+    base = clean.drop_noise(doc, merge_candidates(title_cands, reg, shape), lex=lex, quantities=False)
     generic_acronyms: set[str] = doc.user_data.setdefault("generic_acronyms", set())
     long_forms: dict[str, str] = doc.user_data.setdefault("long_forms", {})
     if title_cand is not None and title_cand.end + 1 < len(doc):
         # "COSMO: COntrastive Streamlined MultimOdal Model": the words after the colon spell the name.
-        after = rules.spelled_out(doc, title_cand.text, title_cand.end + 1)
+        after = spelled_out(doc, title_cand.text, title_cand.end + 1)
         if after > title_cand.end + 1:
             span = doc[title_cand.end + 1 : after]
-            long_forms[rules.span_key(title_cand.text)] = span.text
+            long_forms[span_key(title_cand.text)] = span.text
             base = [c for c in base if not (span.start <= c.start < span.end)]
 
     # Acronyms defined in parentheses.
@@ -164,7 +193,7 @@ def find_candidates(
     long_types: dict[int, EntityType] = {}
     long_spans: list[tuple[int, int]] = []
     definitions: dict[int, tuple[int, int]] = {}
-    for long, acr in rules.acronym_definitions(doc, lex):
+    for long, acr in acronym_definitions(doc, lex):
         c = by_start.get(acr.start)
         if c is None:
             continue
@@ -181,10 +210,10 @@ def find_candidates(
             aliases[inner[0].start] = c.text
             continue
         after = acr.end + 1
-        named_by_cue = after < len(doc) and rules._cue_of(doc[after].text, lex) is not None
-        if not named_by_cue and (not rules._is_title_case(long) or lex.is_generic(long.text)):
+        named_by_cue = after < len(doc) and cue_of(doc[after].text, lex) is not None
+        if not named_by_cue and (not is_title_case(long) or lex.is_generic(long.text)):
             drop.add(c.start)  # "electrocardiogram (ECG)": a concept, not a name
-            generic_acronyms.add(rules.span_key(c.text))
+            generic_acronyms.add(span_key(c.text))
             continue
         aliases[c.start] = long.text
         definitions[c.start] = defined
@@ -196,24 +225,24 @@ def find_candidates(
                 break
     # Words of a long form are not names of their own ("Gradient-RegulAted Meta-prompt learning (GRAM)").
     base = [c for c in base if c.start not in drop and not any(a <= c.start < b for a, b in long_spans)]
-    intro = rules.intro_token_ranges(doc, lex)
-    base = rules.merge_candidates(base, rules.intro_name_runs(doc, lex, intro))
+    intro = intro_token_ranges(doc, lex)
+    base = merge_candidates(base, intro_name_runs(doc, lex, intro))
     taken = {i for c in base for i in range(c.start, c.end)}
     # Title words are all capitalized, so "A Large-scale Multimodal Dataset" says nothing there.
-    cue = [] if is_title else rules.cue_candidates(doc, lex, taken)
-    base = rules.merge_candidates(base, cue)
+    cue = [] if is_title else cue_candidates(doc, lex, taken)
+    base = merge_candidates(base, cue)
     # Only the lists near a candidate can add or type one.
-    lists = rules.coordination_lists(doc, near=[c.start for c in base])
-    lst = rules.list_candidates(doc, base, lex, lists)
-    cands = clean.drop_noise(doc, clean.with_repo_ids(doc, rules.merge_candidates(base, lst)), ml, lex)
+    lists = coordination_lists(doc, near=[c.start for c in base])
+    lst = list_candidates(doc, base, lex, lists)
+    cands = clean.drop_noise(doc, clean.with_repo_ids(doc, merge_candidates(base, lst)), ml, lex)
 
-    title_cues = rules.title_cue_types(doc, title_cand.end + 1, lex) if title_cand else []
+    title_cues = title_cue_types(doc, title_cand.end + 1, lex) if title_cand else []
     if len(title_cues) < len(title_cands):
         title_cues = title_cues[:1] * len(title_cands) if len(title_cues) == 1 else [None] * len(title_cands)
     title_cue_by_start = {c.start: ty for c, ty in zip(title_cands, title_cues, strict=False)}
-    by_list = rules.list_types(doc, lex, lists)
-    listed = rules.listed_starts(doc, cands, lists)
-    out: list[rules.Cand] = []
+    by_list = list_types(doc, lex, lists)
+    listed = listed_starts(doc, cands, lists)
+    out: list[Cand] = []
     firsts = set()
     for s, e in intro:
         inside = [c for c in cands if s <= c.start < e and c.source != "registry"]
@@ -224,18 +253,18 @@ def find_candidates(
                 if a.start in firsts and b.start - a.end <= 2 and doc[a.end].lower_ in ("and", ","):
                     firsts.add(b.start)
     for c in cands:
-        in_parens = rules.parenthetical_use(doc, c)
+        in_parens = parenthetical_use(doc, c)
         is_listed = in_parens or c.start in listed
         title_cue = title_cue_by_start.get(c.start) if c.source == "title" else None
         ty, strength = _type_evidence(
             doc, c, lex, long_types.get(c.start), title_cue, by_list.get(c.start), in_parens
         )
         introduced = c.introduced or (
-            c.source != "registry" and (c.start in firsts or rules.appositive_intro(doc, c, lex))
+            c.source != "registry" and (c.start in firsts or appositive_intro(doc, c, lex))
         )
         defined = definitions.get(c.start)
         out.append(
-            rules.Cand(
+            Cand(
                 c.start,
                 c.end,
                 c.text,
@@ -246,8 +275,8 @@ def find_candidates(
                 aliases.get(c.start, c.alias),
                 max(c.confidence, 0.8) if introduced and not c.introduced else c.confidence,
                 is_listed,
-                defined[1] if defined else rules.mention_end(doc, c),
-                defined[0] if defined else rules.mention_start(doc, c, lex),
+                defined[1] if defined else mention_end(doc, c),
+                defined[0] if defined else mention_start(doc, c, lex),
                 c.repo_id,
             )
         )
@@ -256,7 +285,7 @@ def find_candidates(
 
 def _type_evidence(
     doc: Doc,
-    c: rules.Cand,
+    c: Cand,
     lex: Lexicon,
     long_type: EntityType | None,
     title_cue: EntityType | None,
@@ -270,27 +299,27 @@ def _type_evidence(
     if strength < 3 and long_type is not None:
         ty, strength = long_type, 3
     if strength < 3:
-        t, st = rules.name_shape_type(c.text)
+        t, st = name_shape_type(c.text)
         if t is not None and st > strength:
             ty, strength = t, st
     if strength < 3 and title_cue is not None:
         ty, strength = title_cue, 3
     if strength < 3:
-        t, st = rules.cue_type(doc, c.start, c.end, lex)
+        t, st = cue_type(doc, c.start, c.end, lex)
         if t is not None and st > strength:
             ty, strength = t, st
     if strength < 2 and list_type is not None:
         ty, strength = list_type, 2
     if strength < 2:
-        t, st = rules.head_type(doc, c.end, lex)
+        t, st = head_type(doc, c.end, lex)
         if t is not None and st > strength:
             ty, strength = t, st
     if strength < 1:
-        t, st = rules.campaign_type(c.text, lex)
+        t, st = campaign_type(c.text, lex)
         if t is None and in_parens:
             t, st = EntityType.DATASET, 1
         if t is None:
-            t, st = rules.context_type(doc, c.start, lex), 1
+            t, st = context_type(doc, c.start, lex), 1
         if t is not None:
             ty, strength = t, st
     return ty, strength

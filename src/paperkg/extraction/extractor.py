@@ -12,11 +12,14 @@ from itertools import compress
 from spacy.tokens import Doc
 
 from paperkg import __version__
-from paperkg.extraction import rules
 from paperkg.extraction.components import CANDS_KEY, make_nlp
 from paperkg.extraction.lexicon import Lexicon, load_lexicon, norm
 from paperkg.extraction.loose import loose_spans
-from paperkg.extraction.stages import RULES, Decider, Decision, EntityCandidate, PaperCandidates
+from paperkg.extraction.names import SIZE, is_nameish
+from paperkg.extraction.roles import appositive_intro, intro_token_ranges
+from paperkg.extraction.stages import RULES, Cand, Decider, Decision, EntityCandidate, PaperCandidates
+from paperkg.extraction.tokens import arrays, positions
+from paperkg.extraction.type_rules import context_type, cue_type, name_shape_type
 from paperkg.extraction.urls import classify_url, find_urls
 from paperkg.model import (
     EntityType,
@@ -142,7 +145,7 @@ def _default_decider(registry: str | None) -> Decider:
 
 
 def _sentence(doc: Doc, start: int) -> str:
-    return rules.arrays(doc).sentence_text(start)[2]
+    return arrays(doc).sentence_text(start)[2]
 
 
 def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = False) -> PaperCandidates:
@@ -154,7 +157,7 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
     order: list[str] = []
     title_keys: set[str] = set()
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        a = rules.arrays(doc)
+        a = arrays(doc)
         for c in doc.user_data[CANDS_KEY]:
             key = norm(c.text)
             if not key:
@@ -194,11 +197,11 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
                 title_keys.add(key)
     # A paper's own names (from its title) are names wherever they appear in it,
     # even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …").
-    aa = rules.arrays(adoc)
+    aa = arrays(adoc)
     norms = aa.key
     for key in title_keys:
         acc = accs[key]
-        for i in rules.positions(norms, key):
+        for i in positions(norms, key):
             start, word = aa.idx[i], aa.text[i]
             if not any(m.field is Field.ABSTRACT and m.start == start for m in acc.mentions):
                 acc.mentions.append(
@@ -219,13 +222,11 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
         if len(pieces) > 1:
             for x in pieces:
                 # A size is a family name only in front ("4M" of "4M-21"), not as a suffix ("-1M").
-                if (rules.is_nameish(x) or (rules._SIZE.match(x) and x == pieces[0])) and not lex.is_generic(
-                    x
-                ):
+                if (is_nameish(x) or (SIZE.match(x) and x == pieces[0])) and not lex.is_generic(x):
                     parts.setdefault(norm(x), x)
     wanted = set(parts.values())
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)) if wanted else ():
-        texts = rules.arrays(doc).text
+        texts = arrays(doc).text
         if wanted.isdisjoint(texts):
             continue
         for i in [i for i, text in enumerate(texts) if text in wanted]:
@@ -278,9 +279,9 @@ def _add_loose(
     # The long forms of the paper's acronyms are aliases of them, not names of their own.
     long_forms = [x.lower() for acc in accs.values() for x in acc.aliases]
     for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        a = rules.arrays(doc)
+        a = arrays(doc)
         taken = {i for c in doc.user_data[CANDS_KEY] for i in range(c.start, c.end)}
-        intro = rules.intro_token_ranges(doc, lex) if f is Field.ABSTRACT else []
+        intro = intro_token_ranges(doc, lex) if f is Field.ABSTRACT else []
         for s, e, gen in loose_spans(doc, lex, taken, words, f is Field.TITLE):
             text = a.span_text(s, e)
             key = norm(text)
@@ -297,17 +298,17 @@ def _add_loose(
             if any(m.field is f and m.start == start_char for m in acc.mentions):
                 continue
             acc.mentions.append(Mention(f, start_char, end_char, text, a.sentence_text(s)[2], 0.5))
-            c = rules.Cand(s, e, text, "loose")
+            c = Cand(s, e, text, "loose")
             for ty, st in (
-                rules.name_shape_type(text),
-                rules.cue_type(doc, s, e, lex),
-                (rules.context_type(doc, s, lex), 1),
+                name_shape_type(text),
+                cue_type(doc, s, e, lex),
+                (context_type(doc, s, lex), 1),
             ):
                 if ty is not None:
                     acc.votes[ty] = max(acc.votes.get(ty, 0), st)
             if f is Field.TITLE:
                 acc.from_title |= s == 0 and e < len(a.text) and a.text[e] == ":"
-            elif any(lo <= s < hi and s - lo <= 3 for lo, hi in intro) or rules.appositive_intro(doc, c, lex):
+            elif any(lo <= s < hi and s - lo <= 3 for lo, hi in intro) or appositive_intro(doc, c, lex):
                 acc.introduced = True
     return added
 
@@ -402,7 +403,7 @@ def _last_before(e: ExtractedEntity, pos: int) -> int:
 def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[ExtractedEntity]:
     """The model nearest before "trained on" and the datasets right after it, in one sentence: the
     model was trained on them ("LexVLA, trained on the CC-12M multi-modal dataset, …")."""
-    a = rules.arrays(adoc)
+    a = arrays(adoc)
     if not entities:
         return entities
     links: dict[str, list[str]] = {}
@@ -439,7 +440,7 @@ class LowerWords:
         if self.words is None:
             self.words = set()
             for d in self.docs:
-                a = rules.arrays(d)
+                a = arrays(d)
                 self.words.update(compress(a.text, a.is_lower))
         return self.words
 

@@ -53,7 +53,7 @@ class Lexicon:
 
     first_words: dict[str, int] = field(default_factory=dict)
     memo: dict[tuple[str, str], Any] = field(default_factory=dict)  # values derived from the data
-    # Per-word rule results, by word (see rules.name_part and rules._cue_of).
+    # Per-word rule results, by word (see names.name_part and type_rules.cue_of).
     name_parts: dict[str, str | None] = field(default_factory=dict)
     cue_types: dict[str, EntityType | None] = field(default_factory=dict)
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-from paperkg.extraction import rules
 from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.names import is_nameish
+from paperkg.extraction.tokens import arrays
 
 _VERSIONISH = re.compile(r"^(?:[vV]?\d{1,4}(?:\.\d{1,2}){0,2}[a-zA-Z]?|\d+(?:\.\d+)?[BMK])$")
 _INNER = frozenset(("of", "as", "for", "-", "in"))
@@ -36,7 +37,7 @@ def loose_spans(  # type: ignore[no-untyped-def]
 ) -> list[tuple[int, int, str]]:
     """(start, end, generator) token spans of loose candidates in one doc; ``taken`` holds the
     token positions of the rules' candidates (a loose span may hold them, not start inside one)."""
-    a = rules.arrays(doc)
+    a = arrays(doc)
     T = a.text
     n = len(T)
     out: list[tuple[int, int, str]] = []
@@ -60,7 +61,7 @@ def loose_spans(  # type: ignore[no-untyped-def]
             j += 1
         start = i
         before_colon = title and i == 0 and j < n and T[j] == ":"
-        if a.is_sent_start(i) and not rules.is_nameish(t) and not before_colon:
+        if a.is_sent_start(i) and not is_nameish(t) and not before_colon:
             start = i + 1  # "Through", "Our", "Introducing": a sentence's first word
         while start < j and a.lower[start] in _INNER:
             start += 1
@@ -78,11 +79,11 @@ def loose_spans(  # type: ignore[no-untyped-def]
                     w = T[k]
                     if k in taken or len(w) < 2 or not _capish(w) or lex.is_generic(w):
                         continue
-                    if (a.is_sent_start(k) or title) and not rules.is_nameish(w):
+                    if (a.is_sent_start(k) or title) and not is_nameish(w):
                         continue
-                    if w.lower() in lower_words and not rules.is_nameish(w):
+                    if w.lower() in lower_words and not is_nameish(w):
                         continue
-                    if w.isalpha() and w[1:].islower() and len(words) > 1 and not rules.is_nameish(w):
+                    if w.isalpha() and w[1:].islower() and len(words) > 1 and not is_nameish(w):
                         continue  # a plain word of a phrase: the phrase is the candidate
                     out.append((k, k + 1, "word"))
         i = max(j, i + 1)

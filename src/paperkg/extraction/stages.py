@@ -1,7 +1,7 @@
 """The typed records passed between the extractor's stages.
 
 1. **tokenize**: a paper's title and abstract become spaCy docs (cleaned text, same offsets);
-   the ``paperkg_entities`` component finds candidate mentions (:class:`paperkg.extraction.rules.Cand`).
+   the ``paperkg_entities`` component finds candidate mentions (:class:`Cand`).
 2. **collect**: one :class:`EntityCandidate` per name of a paper, with the rules' evidence
    (:class:`PaperCandidates`).
 3. **decide**: a decider gives one :class:`Decision` per candidate: keep it or not, its type,
@@ -20,6 +20,27 @@ from typing import Protocol
 from spacy.tokens import Doc
 
 from paperkg.model import EntityType, Mention, Paper, Role
+
+
+@dataclass(slots=True)
+class Cand:
+    """A candidate entity mention: token span, evidence for its type and role. The rules never
+    change a candidate once made (not frozen only because frozen records are slower to make, and
+    rules make many)."""
+
+    start: int  # token index
+    end: int  # token index, exclusive
+    text: str
+    source: str  # registry | shape | title | list | cue | acronym | lexicon
+    type: EntityType | None = None
+    type_strength: int = 0  # 3 registry/title cue, 2 adjacent cue, 1 context, 0 none
+    introduced: bool = False
+    alias: str | None = None  # long form of an acronym, or the acronym of a long form
+    confidence: float = 0.6
+    listed: bool = False  # an item of a list whose other items are names too
+    ext_end: int = 0  # end of the mention with its head noun and acronym: "Penn Treebank dataset (PTB)"
+    ext_start: int = -1  # start of the mention with a language adjective: "English Penn Treebank"
+    repo_id: str | None = None  # the Hugging Face repo id it was written as: "Qwen/Qwen2.5-7B"
 
 
 @dataclass(frozen=True, slots=True)

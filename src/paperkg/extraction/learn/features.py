@@ -5,11 +5,14 @@ beyond what the rules' data already holds; the learned weights decide what each 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
-from paperkg.extraction import rules
 from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import EntityCandidate, PaperCandidates
+from paperkg.extraction.tokens import arrays
+from paperkg.extraction.type_rules import name_shape_type
 from paperkg.model import Field
 
 _SHAPE_RUNS = re.compile(r"(.)\1+")
@@ -65,9 +68,9 @@ def name_features(name: str) -> tuple[str, ...]:
     if "-" in name:
         f.append("hyphen")
         f.append("hlast=" + low.rsplit("-", 1)[1][:8])
-    if rules.is_nameish(words[0] if words else name):
+    if is_nameish(words[0] if words else name):
         f.append("nameish")
-    t, st = rules.name_shape_type(name)
+    t, st = name_shape_type(name)
     if t is not None:
         f.append(f"nametype={t.value}{st}")
     return tuple(f)
@@ -133,7 +136,7 @@ def candidate_features(
 
 
 def _context(doc, start: int, end: int, title: bool) -> list[str]:  # type: ignore[no-untyped-def]
-    a = rules.arrays(doc)
+    a = arrays(doc)
     i = _token_at(a.idx, start)
     j = _token_at(a.idx, end - 1) + 1
     n = len(a.text)
@@ -146,7 +149,7 @@ def _context(doc, start: int, end: int, title: bool) -> list[str]:  # type: igno
     s0, s1 = a.sentence(i)
     if s0 == i:
         f.append(p + "sentstart")
-    k = rules.bisect_right(a.sent_starts, i) - 1
+    k = bisect_right(a.sent_starts, i) - 1
     f.append(p + "sent=" + str(min(k, 3)))
     for k in range(max(i - 3, s0), i):
         f.append(p + "b=" + a.lower[k])
@@ -180,5 +183,5 @@ def _nesting(pc: PaperCandidates, c: EntityCandidate) -> list[str]:
 
 
 def _token_at(idx: list[int], char: int) -> int:
-    k = rules.bisect_right(idx, char) - 1
+    k = bisect_right(idx, char) - 1
     return max(k, 0)

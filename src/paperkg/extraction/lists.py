@@ -1,0 +1,219 @@
+"""Coordination lists ("COCO, Flickr30K and NoCaps"): their items, which candidates sit in one,
+and the type a cue noun gives every item of a list."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Collection, Sequence
+
+from spacy.tokens import Doc
+
+from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.stages import Cand
+from paperkg.extraction.tokens import TokArrays, arrays, positions
+from paperkg.extraction.type_rules import BEFORE_LINK, cue_of
+from paperkg.model import EntityType
+
+
+def _name_chunk(a: TokArrays, j: int, k: int, first_item: bool) -> tuple[int, int]:
+    """The capitalized run inside a list item: the last run of the first item ("experiments on
+    WikiMEL" -> "WikiMEL"), the first run of the others ("WikiDiverse datasets" -> "WikiDiverse");
+    an all lower-case item stays whole."""
+    low = a.is_lower
+    if first_item:
+        y = k
+        while y > j and low[y - 1]:
+            y -= 1
+        if y == j:
+            return j, k  # all lower-case
+        x = y - 1
+        while x > j and not low[x - 1]:
+            x -= 1
+        return x, y
+    x = j
+    while x < k and low[x]:
+        x += 1
+    if x == k:
+        return j, k
+    y = x + 1
+    while y < k and not low[y]:
+        y += 1
+    return x, y
+
+
+def coordination_lists(doc: Doc, near: Collection[int] | None = None) -> list[list[tuple[int, int]]]:
+    """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges.
+
+    With ``near`` (token positions), only the lists in a stretch holding one of them: a list never
+    runs over punctuation other than a comma, so the lists between two such marks are found alike
+    whether the search starts there or at the doc's start. Without it, every list (computed once
+    per doc)."""
+    if near is not None:
+        return _coordination_lists(doc, _stretches(arrays(doc), near))
+    cached = doc.user_data.get("coordination_lists")
+    if cached is None:
+        cached = doc.user_data["coordination_lists"] = _coordination_lists(doc)
+    return cached
+
+
+def _stretches(a: TokArrays, near: Collection[int]) -> list[tuple[int, int]]:
+    """The stretches of tokens between punctuation other than commas that hold a position of
+    ``near``, in order."""
+    stops = [k for k in positions(a.is_punct, True) if a.text[k] != ","]
+    out: set[tuple[int, int]] = set()
+    for s in near:
+        k = bisect_left(stops, s)
+        if k < len(stops) and stops[k] == s:
+            continue  # a stop itself starts no list item
+        out.add((stops[k - 1] + 1 if k else 0, stops[k] if k < len(stops) else len(a.text)))
+    return sorted(out)
+
+
+_LIST_SEPARATORS = frozenset(("and", "or", ","))
+
+
+_CONJUNCTIONS = ("and", "or")
+
+
+def _list_step(lower: Sequence[str], punct: Sequence[bool], j: int) -> tuple[int, int]:
+    """The list item starting at token ``j`` (at most 4 tokens, up to punctuation or a conjunction):
+    its end, and where the next item starts after a separator ("," / "and" / ", and"), or -1."""
+    n = len(lower)
+    k = j
+    while k < n and k - j < 4 and not punct[k] and lower[k] not in _CONJUNCTIONS:
+        k += 1
+    if k < n and lower[k] == ",":
+        after = k + 1
+        if after < n and lower[after] in _CONJUNCTIONS:
+            after += 1
+    elif k < n and lower[k] in _CONJUNCTIONS:
+        after = k + 1
+    else:
+        after = -1
+    return k, after
+
+
+def _coordination_lists(doc: Doc, spans: list[tuple[int, int]] | None = None) -> list[list[tuple[int, int]]]:
+    a = arrays(doc)
+    lower, punct = a.lower, a.is_punct
+    lists: list[list[tuple[int, int]]] = []
+    i = 0
+    n = len(lower)
+    # Only the stretches in ``spans`` (sorted, disjoint; see coordination_lists), else the whole doc.
+    todo = iter(spans if spans is not None else [(0, n)])
+    span_end = -1
+    seps = [k for k, w in enumerate(lower) if w in _LIST_SEPARATORS]
+    # Tries from neighbouring tokens run into the same items: each item is read once.
+    steps: dict[int, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
+    chunks: dict[int, tuple[int, int]] = {}
+
+    def step(j: int) -> tuple[int, int]:
+        found = steps.get(j)
+        if found is None:
+            found = steps[j] = _list_step(lower, punct, j)
+        return found
+
+    def item_count(j: int) -> int:
+        """How many items the list starting at ``j`` has."""
+        path: list[int] = []
+        while True:
+            if j in counts:
+                total = counts[j]
+                break
+            if j >= n:
+                total = 0
+                break
+            k, after = step(j)
+            if k == j:
+                total = counts[j] = 0
+                break
+            path.append(j)
+            if after < 0:
+                total = 0
+                break
+            j = after
+        for p in reversed(path):
+            total += 1
+            counts[p] = total
+        return total
+
+    while i < n:
+        while i >= span_end and span_end < n:
+            lo, span_end = next(todo, (n, n))
+            i = max(i, lo)
+        if i >= n:
+            break
+        # A list needs a comma or a conjunction within its first item's reach.
+        k = bisect_left(seps, i)
+        next_sep = seps[k] if k < len(seps) else n + 10
+        if next_sep - i >= 5:
+            i = max(i + 1, next_sep - 4)
+            continue
+        if item_count(i) < 2:
+            k, _ = step(i)
+            if k > i and (k == n or punct[k] or lower[k] in _CONJUNCTIONS):
+                # Every start before this stop ends its first item there too, and fails the same way.
+                i = k
+            else:
+                i += 1
+            continue
+        raw: list[tuple[int, int]] = []
+        j = i
+        while j < n:
+            k, after = step(j)
+            if k == j:
+                break
+            raw.append((j, k))
+            if after < 0:
+                break
+            j = after
+        # Name chunks only for lists that may be kept (most tries have one item).
+        items = [_name_chunk(a, *raw[0], True)]
+        for s0, e0 in raw[1:]:
+            chunk = chunks.get(s0)
+            if chunk is None:
+                chunk = chunks[s0] = _name_chunk(a, s0, e0, False)
+            items.append(chunk)
+        if len(items) >= 3 or items[1][0] - items[0][1] == 1:
+            lists.append(items)
+            i = items[-1][1]
+        else:
+            i += 1
+    return lists
+
+
+def listed_starts(doc: Doc, cands: list[Cand], lists: list[list[tuple[int, int]]] | None = None) -> set[int]:
+    """Starts of candidates that sit in a list with at least one other candidate."""
+    starts = {c.start for c in cands}
+    out: set[int] = set()
+    for items in coordination_lists(doc) if lists is None else lists:
+        named = [s for s, _ in items if s in starts]
+        if len(named) >= 2:
+            out.update(named)
+    return out
+
+
+def list_types(
+    doc: Doc, lex: Lexicon, lists: list[list[tuple[int, int]]] | None = None
+) -> dict[int, EntityType]:
+    """Types for every item of a list that a cue noun governs: "WikiMEL, RichpediaMEL, and
+    WikiDiverse datasets", "benchmarks such as MME, MMBench and SEED-Bench"."""
+    out: dict[int, EntityType] = {}
+    a = arrays(doc)
+    T, L = a.text, a.lower
+    for items in coordination_lists(doc) if lists is None else lists:
+        last_end = items[-1][1]
+        ty = cue_of(T[last_end - 1], lex) if items[-1][1] - items[-1][0] >= 2 else None
+        if ty is None and last_end < len(T):
+            ty = cue_of(T[last_end], lex)
+        if ty is None:
+            k = items[0][0] - 1
+            while k > 0 and (T[k] in BEFORE_LINK or L[k] in ("such", "on", "the")) and items[0][0] - k < 4:
+                k -= 1
+            if k >= 0 and k < items[0][0]:
+                ty = cue_of(T[k], lex, (EntityType.BENCHMARK, EntityType.DATASET))
+        if ty is not None:
+            for s, _e in items:
+                out[s] = ty
+    return out
