@@ -23,7 +23,8 @@ from paperkg.sinks.rdf import (
     node_iri,
     write_rdf,
 )
-from paperkg.vocab import DEFAULT_BASE_IRI, PKG
+from paperkg.ids import DEFAULT_BASE_IRI
+from paperkg.vocab import PKG
 from test_sparql_queries import query_graph
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,20 +11,17 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from paperkg import __version__
-from paperkg.files import remove_quietly
+from paperkg.api import EXPORT_FORMATS
+from paperkg.ids import DEFAULT_BASE_IRI
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_BASE_IRI = "https://w3id.org/paperkg/resource/"
-RDF_FORMATS = ("ttl", "nt", "jsonld", "xml")
 
 
 # ---------------------------------------------------------------- shared options
@@ -136,20 +133,6 @@ def _reporter(quiet: bool) -> Callable[[str], None]:
     return say
 
 
-@contextmanager
-def atomic_open(path: Path) -> Iterator[Any]:
-    """Write to a temporary file beside ``path`` and rename it into place when done."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            yield f
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None  # name the user's path, not ours
-    finally:
-        remove_quietly(tmp)
-
-
 def _extractor(registry: str | None) -> Any:
     from paperkg.extraction import Extractor
 
@@ -157,18 +140,15 @@ def _extractor(registry: str | None) -> Any:
 
 
 def _check_inputs(inputs: tuple[str, ...]) -> None:
-    for p in inputs:
-        if p != "-" and not Path(p).exists():
-            raise click.ClickException(f"{p}: no such file")
-        if p != "-" and Path(p).is_dir():
-            raise click.ClickException(f"{p}: is a directory, not a file")
+    from paperkg.api import check_inputs
+
+    check_inputs(inputs)
 
 
-def _finish_input_errors(summary: Any) -> None:
-    if summary.input_errors:
-        raise click.ClickException(
-            f"{len(summary.input_errors)} input(s) could not be read: {summary.input_errors[0]}"
-        )
+def _neo4j_target(uri: str, user: str, password: str, database: str | None, batch_size: int) -> Any:
+    from paperkg.api import Neo4jTarget
+
+    return Neo4jTarget(uri, user, password, database, batch_size)
 
 
 # ---------------------------------------------------------------- commands
@@ -202,28 +182,28 @@ def extract(
     quiet: bool,
 ) -> None:
     """Extract entities and URLs from INPUTS, one JSON line per paper."""
-    from paperkg.pipeline import extract_corpus
+    from paperkg import api
 
-    _check_inputs(inputs)
     progress = Progress("extract", quiet)
-    extractions, summary, *_ = extract_corpus(
-        inputs, _extractor(registry), strict, _reporter(quiet), progress, jobs=jobs
+    options = api.RunOptions(jobs=jobs, strict=strict, registry=registry)
+    result = api.extract(
+        inputs,
+        options,
+        extractor=_extractor(registry),
+        report=_reporter(quiet),
+        progress=progress,
+        check=False,
     )
     progress.close()
-    lines = (json.dumps(x.to_json(names), ensure_ascii=False) + "\n" for x in extractions)
-    if output == "-":
-        for line in lines:
-            sys.stdout.write(line)
-    else:
-        with atomic_open(Path(output)) as f:
-            f.writelines(lines)
+    result.write_jsonl(sys.stdout if output == "-" else Path(output), names)
+    s = result.summary
     if not quiet:
         click.echo(
-            f"{summary.papers:,} papers extracted ({summary.records_read:,} records read, "
-            f"{summary.duplicates:,} duplicates merged, {summary.rejected:,} rejected)",
+            f"{s.papers:,} papers extracted ({s.records_read:,} records read, "
+            f"{s.duplicates:,} duplicates merged, {s.rejected:,} rejected)",
             err=True,
         )
-    _finish_input_errors(summary)
+    api.fail_on_input_errors(s)
 
 
 @main.command()
@@ -272,51 +252,29 @@ def build(
 ) -> None:
     """Build the knowledge graph of INPUTS into --out DIR: graph.json, graph.ttl,
     graph.html and extraction.jsonl, and print a summary."""
-    from paperkg.graph import KnowledgeGraph
-    from paperkg.pipeline import run
-    from paperkg.sinks.base import write_graph
-    from paperkg.store import load_state, write_full, write_update
+    from paperkg import api
 
     if bool(out_dir) == bool(update_dir):
         raise click.UsageError("give either --out DIR (a new graph) or --update DIR (add to a graph)")
-    _check_inputs(inputs)
-    base = state = None
-    if update_dir:
-        graph_file = Path(update_dir) / "graph.json"
-        if not graph_file.is_file():
-            raise click.ClickException(f"{graph_file}: no graph to update (build one with --out first)")
-        # the graph without its papers' contents when the directory's state is current, else all of it
-        state = load_state(Path(update_dir))
-        base = state if state is not None else KnowledgeGraph.load(graph_file)
-    out = Path(out_dir or update_dir or ".")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.ClickException(f"{out}: cannot create the output directory ({exc.strerror})") from None
-    if not os.access(out, os.W_OK):
-        raise click.ClickException(f"{out}: output directory is not writable")
-    progress = Progress("build", quiet)
-    result = run(inputs, _extractor(registry), strict, _reporter(quiet), progress, jobs=jobs, base=base)
-    progress.close()
-    rdf_iri = None if no_rdf else base_iri
-    if state is not None:  # only what changed is written
-        whole = write_update(out, state, result.extractions, rdf_iri)
-    else:
-        write_full(out, result.graph, result.extractions, rdf_iri, append_extractions=base is not None)
-        whole = lambda: result.graph  # noqa: E731
-    if not no_html:
-        from paperkg.sinks.html import HtmlSink
-
-        write_graph(whole(), HtmlSink(out / "graph.html", max_nodes=max_nodes))
+    neo4j = None
     if neo4j_uri:
-        from paperkg.sinks.neo4j import Neo4jSink
-
-        write_graph(
-            whole(),
-            Neo4jSink(neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database, batch_size=batch_size),
-        )
+        neo4j = _neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
+    options = api.BuildOptions(
+        jobs=jobs, strict=strict, registry=registry, out=out_dir, update=update_dir, base_iri=base_iri,
+        html=not no_html, rdf=not no_rdf, max_nodes=max_nodes, neo4j=neo4j,
+    )  # fmt: skip
+    progress = Progress("build", quiet)
+    result = api.build(
+        inputs,
+        options,
+        extractor=_extractor(registry),
+        report=_reporter(quiet),
+        progress=progress,
+        check=False,
+    )
+    progress.close()
     _print_summary(result.summary, as_json)
-    _finish_input_errors(result.summary)
+    api.fail_on_input_errors(result.summary)
 
 
 def _print_summary(summary: Any, as_json: bool) -> None:
@@ -462,7 +420,7 @@ def eval_cmd(
     "--to",
     "fmt",
     required=True,
-    type=click.Choice([*RDF_FORMATS, "html", "neo4j-csv"]),
+    type=click.Choice(EXPORT_FORMATS),
     help="Output format.",
 )
 @click.option("-o", "--output", required=True, help="Output file (a directory for neo4j-csv).")
@@ -487,25 +445,15 @@ def export(
     depth: int,
 ) -> None:
     """Export GRAPH_FILE (graph.json) to RDF (ttl, nt, jsonld, xml), HTML or Neo4j import CSVs."""
-    from paperkg.graph import KnowledgeGraph
-    from paperkg.sinks.base import write_graph
+    from paperkg import api
 
-    g = KnowledgeGraph.load(graph_file)
-    if fmt in RDF_FORMATS:
-        from paperkg.sinks.rdf import RdfSink
+    options = api.ExportOptions(base_iri=base_iri, max_nodes=max_nodes, focus=focus, depth=depth)
+    report = api.export(graph_file, fmt, output, options)
+    if fmt == "neo4j-csv":
+        from paperkg.sinks.neo4j_csv import import_command
 
-        report = write_graph(g, RdfSink(Path(output), fmt, base_iri))
-    elif fmt == "html":
-        from paperkg.sinks.html import HtmlSink
-
-        report = write_graph(g, HtmlSink(Path(output), max_nodes=max_nodes, focus=focus, depth=depth))
-    else:
-        from paperkg.sinks.neo4j_csv import Neo4jCsvSink, import_command
-
-        report = write_graph(g, Neo4jCsvSink(Path(output)))
-        click.echo(
-            "import into an empty database with:\n  " + shlex.join(import_command(Path(output))), err=True
-        )
+        command = shlex.join(import_command(Path(output)))
+        click.echo("import into an empty database with:\n  " + command, err=True)
     click.echo(f"wrote {report.nodes:,} nodes and {report.edges:,} edges to {report.target}")
 
 
@@ -523,13 +471,10 @@ def load(
     batch_size: int,
 ) -> None:
     """Load GRAPH_FILE (graph.json) into Neo4j: constraints, then batched idempotent MERGEs."""
-    from paperkg.graph import KnowledgeGraph
-    from paperkg.sinks.base import write_graph
-    from paperkg.sinks.neo4j import Neo4jSink
+    from paperkg import api
 
-    g = KnowledgeGraph.load(graph_file)
-    sink = Neo4jSink(neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database, batch_size=batch_size)
-    report = write_graph(g, sink)
+    target = _neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
+    report = api.load(graph_file, target)
     click.echo(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {report.target}")
 
 
@@ -559,13 +504,14 @@ def query(
     list_only: bool,
 ) -> None:
     """Run the saved query NAME (see queries/) against Neo4j, or with --backend rdf over an RDF file."""
-    from paperkg.queries import list_queries, load_query
+    from paperkg import api
+    from paperkg.queries import load_query
 
     if list_only or not name:
-        for qn in list_queries(backend):
+        for qn, description in api.saved_queries(backend):
             q = load_query(qn, backend)
             ps = " ".join(f"{p.name}={p.default if p.default is not None else '…'}" for p in q.params)
-            click.echo(f"{qn:<32} {q.description}" + (f"  [{ps}]" if ps else ""))
+            click.echo(f"{qn:<32} {description}" + (f"  [{ps}]" if ps else ""))
         return
     raw: dict[str, str] = {}
     for p in params:
@@ -573,22 +519,14 @@ def query(
             raise click.BadParameter(f"expected K=V, got {p!r}", param_hint="--param")
         k, v = p.split("=", 1)
         raw[k.strip()] = v
-    q = load_query(name, backend)
-    values = q.bind(raw)
-    if backend == "rdf":
-        if not graph_file:
-            raise click.UsageError("--backend rdf needs --graph FILE (an RDF export)")
-        from paperkg.sinks.rdf import run_sparql
-
-        columns, rows = run_sparql(q, values, graph_file)
-    else:
-        from paperkg.sinks.neo4j import run_cypher
-
-        columns, rows = run_cypher(q, values, neo4j_uri, neo4j_user, neo4j_password, database=neo4j_database)
+    if backend == "rdf" and not graph_file:
+        raise click.UsageError("--backend rdf needs --graph FILE (an RDF export)")
+    target = _neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
+    result = api.query(name, raw, backend=backend, rdf_file=graph_file, neo4j=target)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        click.echo(json.dumps(result.rows, ensure_ascii=False, indent=2, default=str))
         return
-    _print_table(columns, rows)
+    _print_table(result.columns, result.rows)
 
 
 def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:

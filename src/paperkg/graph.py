@@ -14,17 +14,16 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import networkx as nx
 
 from paperkg.collector import gc_paused
 from paperkg.errors import PaperkgError
-from paperkg.files import remove_quietly
+from paperkg.files import atomic_file, remove_quietly
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.spill import Spooled
 
@@ -45,21 +44,6 @@ SPOOLED_PROPS = ("abstract",)
 
 class GraphFormatError(PaperkgError, ValueError):
     """graph.json is not a paperkg graph."""
-
-
-@contextmanager
-def atomic_file(path: Path, mode: str = "wb") -> Iterator[IO[Any]]:
-    """A file written under a temporary name beside ``path`` and renamed over it at the end of the
-    block; removed if the block fails. An OSError names ``path``."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, mode, encoding=None if "b" in mode else "utf-8") as f:
-            yield f
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    finally:
-        remove_quietly(tmp)
 
 
 EdgeKey = tuple[str, str, str]
@@ -214,6 +198,14 @@ class KnowledgeGraph:
             if nid in self.g:
                 seen.update(nx.single_source_shortest_path_length(und, nid, cutoff=depth))
         return seen
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A copy of the graph as a networkx ``MultiDiGraph``: nodes by id with their properties
+        and ``kind``; edges keyed by type with their evidence (texts kept on disk read back)."""
+        g = nx.MultiDiGraph()
+        g.add_nodes_from((n, _node_props(a)) for n, a in self.g.nodes(data=True))
+        g.add_edges_from((u, v, k, dict(a)) for u, v, k, a in self.g.edges(keys=True, data=True))
+        return g
 
     def subgraph(self, node_ids: Iterable[str]) -> KnowledgeGraph:
         return KnowledgeGraph(nx.MultiDiGraph(self.g.subgraph(node_ids)))

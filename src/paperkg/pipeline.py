@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paperkg.collector import gc_paused
 from paperkg.errors import PaperkgError
@@ -19,6 +19,7 @@ from paperkg.extraction import Extractor
 from paperkg.extraction.urls import absolute_url, normalize_url
 from paperkg.graph import KnowledgeGraph
 from paperkg.identity import title_key
+from paperkg.ids import paper_id_of, paper_node_id, url_node_id
 from paperkg.ingest import PaperIndex
 from paperkg.merge import listing_dates
 from paperkg.model import (
@@ -39,6 +40,9 @@ from paperkg.model import (
 from paperkg.readers import InputError, Warnings, read_input
 from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
 from paperkg.spill import ExtractionLog, MappedLog, TextSpool
+
+if TYPE_CHECKING:
+    from paperkg.store import PartialGraph
 
 
 class BadRecord(PaperkgError):
@@ -134,7 +138,7 @@ def seed_index(index: PaperIndex, graph: KnowledgeGraph) -> None:
         p = node.props
         keys = [f"doi:{p['doi']}"] if p.get("doi") else []
         keys.extend(str(i) for i in p.get("ids") or ())
-        index.seed(node.id.removeprefix("paper:"), title_key(str(p.get("title") or "")), keys)
+        index.seed(paper_id_of(node.id), title_key(str(p.get("title") or "")), keys)
 
 
 def paper_from_node(node: Node) -> Paper:
@@ -145,7 +149,7 @@ def paper_from_node(node: Node) -> Paper:
     sources = [Source(f, 0) for f in files] + [Source(files[0], 0, str(d)) for d in p.get("dates") or ()]
     upvotes = p.get("upvotes")
     return Paper(
-        id=node.id.removeprefix("paper:"),
+        id=paper_id_of(node.id),
         title=str(p.get("title") or ""),
         abstract=str(p.get("abstract") or ""),
         source=sources[0],
@@ -242,6 +246,29 @@ def _read_one(path: str, summary: Summary, index: PaperIndex, strict: bool, say:
         say(f"error: {msg}")
 
 
+@dataclass(frozen=True)
+class Existing:
+    """The graph an update adds to, and how it seeds a run: its papers count as already seen and
+    its entities take part in the corpus-level typing.
+
+    ``state`` is the output directory's record of the graph (:class:`paperkg.store.PartialGraph`,
+    which is then also ``graph``) when it is current: the update then writes only what changed."""
+
+    graph: KnowledgeGraph
+    seed: Callable[[PaperIndex, Resolver], None]
+    state: PartialGraph | None = None
+
+    @classmethod
+    def of(cls, graph: KnowledgeGraph) -> Existing:
+        """An existing graph held whole in memory."""
+
+        def seed(index: PaperIndex, resolver: Resolver) -> None:
+            seed_index(index, graph)
+            resolver.seed(graph)
+
+        return cls(graph, seed)
+
+
 @dataclass
 class RunResult:
     graph: KnowledgeGraph
@@ -256,26 +283,23 @@ def extract_corpus(
     report: Reporter | None = None,
     progress: Callable[[int], None] | None = None,
     jobs: int = 1,
-    base: KnowledgeGraph | None = None,
+    existing: Existing | None = None,
 ) -> tuple[MappedLog, Summary, PaperIndex, Resolver]:
     """Read and extract every distinct paper, then apply corpus-level typing.
 
     The extractions are kept on disk (:mod:`paperkg.spill`) and typed as they are read back:
     the returned log can be read any number of times.
 
-    With ``base`` (an existing graph), its papers count as already seen (a record of one of them
-    is a duplicate, merged into its node) and its entities take part in the typing.
+    With ``existing`` (an update), its papers count as already seen (a record of one of them is
+    a duplicate, merged into its node) and its entities take part in the typing.
     """
     summary = Summary()
     index = PaperIndex()
     resolver = Resolver(extractor.lex)
-    if base is not None:
-        seed = getattr(base, "seed", None)  # a PartialGraph (paperkg.store) seeds from its state
-        if seed is not None:
-            seed(index, resolver)
-        else:
-            seed_index(index, base)
-            resolver.seed(base)
+    base = None
+    if existing is not None:
+        base = existing.graph
+        existing.seed(index, resolver)
     papers = read_papers(paths, summary, index, strict, report, base)
     log = ExtractionLog()
     if jobs > 1:
@@ -311,12 +335,13 @@ def run(
     report: Reporter | None = None,
     progress: Callable[[int], None] | None = None,
     jobs: int = 1,
-    base: KnowledgeGraph | None = None,
+    existing: Existing | None = None,
 ) -> RunResult:
-    """Build a graph from ``paths``; with ``base``, add the new papers to that graph instead."""
+    """Build a graph from ``paths``; with ``existing``, add the new papers to that graph instead."""
     extractions, summary, _index, resolver = extract_corpus(
-        paths, extractor, strict, report, progress, jobs, base
+        paths, extractor, strict, report, progress, jobs, existing
     )
+    base = existing.graph if existing is not None else None
     graph = base if base is not None else KnowledgeGraph()
     # A full build keeps the abstracts on disk (the largest part of a large graph); an update's
     # few new papers keep theirs in memory.
@@ -333,10 +358,6 @@ def run(
 
 
 # ---------------------------------------------------------------- graph building
-def paper_node_id(paper_id: str) -> str:
-    return f"paper:{paper_id}"
-
-
 # Shorter abstracts stay in memory: a spooled text's handle takes about 90 bytes.
 SPOOL_MIN = 200
 
@@ -482,7 +503,7 @@ class GraphBuilder:
         for u in ext.urls:
             code = u.kind is UrlKind.CODE
             key = normalize_url(u.url)
-            nid = ("repo:" if code else "web:") + key
+            nid = url_node_id(key, code)
             kind = NodeKind.REPOSITORY if code else NodeKind.WEBSITE
             url = absolute_url(u.url)
             if (nid, url, u.kind.value) not in self._urls:

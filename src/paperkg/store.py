@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from paperkg.collector import gc_paused
-from paperkg.files import remove_quietly
+from paperkg.errors import PaperkgError
+from paperkg.files import atomic_file, remove_quietly
 from paperkg.graph import (
     LIST_PROPS,
     EdgeKey,
@@ -40,9 +41,9 @@ from paperkg.graph import (
     Layout,
     Span,
     Splice,
-    atomic_file,
     splice_json,
 )
+from paperkg.ids import paper_id_of
 from paperkg.model import Edge, EdgeType, Node, NodeKind, PaperExtraction
 from paperkg.readers.base import title_key
 from paperkg.resolve import Resolver, entity_key
@@ -50,7 +51,13 @@ from paperkg.sinks.base import NodeSpans, SinkError
 
 if TYPE_CHECKING:
     from paperkg.ingest import PaperIndex
+    from paperkg.pipeline import Existing
     from paperkg.sinks.rdf import RdfSink
+
+
+class StoreError(PaperkgError):
+    """A build directory that holds no graph to update."""
+
 
 STATE = ".paperkg-state"
 STATE_FORMAT = ("paperkg-state", 4)
@@ -160,7 +167,7 @@ class State:
 
     def _note_paper(self, nid: str, attrs: Mapping[str, Any]) -> None:
         """Know a paper by its title key and its identity keys beyond its id (DOI, other ids)."""
-        pid = nid.removeprefix("paper:")
+        pid = paper_id_of(nid)
         if attrs.get("title"):
             self.by_title.setdefault(title_key(str(attrs["title"])), pid)
         keys = [f"doi:{attrs['doi']}"] if attrs.get("doi") else []
@@ -276,6 +283,20 @@ def load_state(out: Path) -> PartialGraph | None:
     """The graph of ``out`` for an update, as its state describes it, or None (no current state)."""
     state = State.load(out)
     return PartialGraph(state, out / GRAPH) if state is not None else None
+
+
+def existing_graph(out: Path) -> Existing:
+    """The graph in build directory ``out``, for an update: as its state describes it when the
+    state is current (only what changes is read and written), else all of graph.json."""
+    from paperkg.pipeline import Existing
+
+    graph_file = out / GRAPH
+    if not graph_file.is_file():
+        raise StoreError(f"{graph_file}: no graph to update (build one with --out first)")
+    state = load_state(out)
+    if state is None:
+        return Existing.of(KnowledgeGraph.load(graph_file))
+    return Existing(state, state.seed, state)
 
 
 class PartialGraph(KnowledgeGraph):
@@ -394,7 +415,7 @@ class PartialGraph(KnowledgeGraph):
             titles.setdefault(pid, key)
         for nid, kind in zip(self.state.ids, self.state.kinds, strict=True):
             if kind == paper:
-                pid = nid.removeprefix("paper:")
+                pid = paper_id_of(nid)
                 index.seed(pid, titles.get(pid, ""), self.state.paper_keys.get(pid, ()))
         resolver.info = _SeededInfo(resolver, self)
 

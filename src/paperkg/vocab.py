@@ -12,7 +12,6 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 PKG_NS = "https://w3id.org/paperkg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/paperkg/ontology"
-DEFAULT_BASE_IRI = "https://w3id.org/paperkg/resource/"
 
 
 class PKG(DefinedNamespace):
@@ -97,7 +96,6 @@ __all__ = [
     "CITO",
     "DCAT",
     "DCTERMS",
-    "DEFAULT_BASE_IRI",
     "FABIO",
     "MLS",
     "ONTOLOGY_IRI",

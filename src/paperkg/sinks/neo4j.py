@@ -35,21 +35,13 @@ from neo4j.graph import Path as GraphPath
 from neo4j.graph import Relationship as GraphRelationship
 
 from paperkg.graph import LIST_PROPS
+from paperkg.ids import PREFIX_KIND
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.queries import QueryError, SavedQuery
 from paperkg.sinks.base import SinkError, SinkReport
 
 ENTITY_LABEL = "Entity"
 LABELS: tuple[str, ...] = (*(k.label for k in NodeKind), ENTITY_LABEL)
-# Node id prefixes fixed by docs/graph-model.md ("model:llava", "repo:github.com/x/y", ...).
-ID_PREFIX_KIND: dict[str, NodeKind] = {
-    "paper": NodeKind.PAPER,
-    "model": NodeKind.MODEL,
-    "dataset": NodeKind.DATASET,
-    "benchmark": NodeKind.BENCHMARK,
-    "repo": NodeKind.REPOSITORY,
-    "web": NodeKind.WEBSITE,
-}
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 _CONNECT_TIMEOUT = 10.0
@@ -169,7 +161,7 @@ def _props(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def kind_of_id(node_id: str) -> NodeKind | None:
     prefix, sep, _ = node_id.partition(":")
-    return ID_PREFIX_KIND.get(prefix) if sep else None
+    return PREFIX_KIND.get(prefix) if sep else None
 
 
 # -- Cypher text (labels and types only from the fixed enums) --------------------

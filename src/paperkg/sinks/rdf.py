@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from paperkg.errors import PaperkgError
 from paperkg.files import remove_quietly
 from paperkg.graph import KnowledgeGraph
+from paperkg.ids import DEFAULT_BASE_IRI, ID_PREFIX
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.queries import QueryError, SavedQuery
 from paperkg.sinks.base import NodeSpans, SinkError, SinkReport
@@ -41,7 +42,6 @@ from paperkg.vocab import (
     CITO,
     DCAT,
     DCTERMS,
-    DEFAULT_BASE_IRI,
     FABIO,
     MLS,
     PKG,
@@ -78,14 +78,6 @@ class RdfFormatError(PaperkgError, ValueError):
 # -- IRIs ------------------------------------------------------------------------------------------
 
 KIND_SEGMENT: dict[NodeKind, str] = {k: k.value for k in NodeKind}
-ID_PREFIX: dict[NodeKind, str] = {
-    NodeKind.PAPER: "paper:",
-    NodeKind.MODEL: "model:",
-    NodeKind.DATASET: "dataset:",
-    NodeKind.BENCHMARK: "benchmark:",
-    NodeKind.REPOSITORY: "repo:",
-    NodeKind.WEBSITE: "web:",
-}
 _SEGMENT_KIND = {v: k for k, v in KIND_SEGMENT.items()}
 EVIDENCE_SEGMENT = "evidence"
 
