@@ -12,6 +12,7 @@ import rdflib
 from rdflib import RDF, URIRef
 
 from paperkg.graph import KnowledgeGraph
+from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.base import SinkError, write_graph
 from paperkg.sinks.rdf import (
@@ -23,7 +24,6 @@ from paperkg.sinks.rdf import (
     node_iri,
     write_rdf,
 )
-from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.vocab import PKG
 from test_sparql_queries import query_graph
 
