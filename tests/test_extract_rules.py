@@ -6,7 +6,8 @@ import pytest
 import spacy
 
 from paperkg.extraction.candidates import registry_spans, shape_candidates
-from paperkg.extraction.components import find_candidates, make_nlp
+from paperkg.extraction.components import make_nlp
+from paperkg.extraction.find import find_candidates
 from paperkg.extraction.lexicon import load_lexicon
 from paperkg.extraction.lists import _coordination_lists, coordination_lists, list_types
 from paperkg.extraction.mentions import acronym_definitions

@@ -18,7 +18,7 @@ from paperkg.extraction.loose import loose_spans
 from paperkg.extraction.names import SIZE, is_nameish
 from paperkg.extraction.roles import appositive_intro, intro_token_ranges
 from paperkg.extraction.stages import RULES, Cand, Decider, Decision, EntityCandidate, PaperCandidates
-from paperkg.extraction.tokens import arrays, positions
+from paperkg.extraction.tokens import TokArrays, arrays, positions
 from paperkg.extraction.type_rules import context_type, cue_type, name_shape_type
 from paperkg.extraction.urls import classify_url, find_urls
 from paperkg.model import (
@@ -155,58 +155,11 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
     (:mod:`paperkg.extraction.loose`), which the rules never keep: a learned decider judges them."""
     accs: dict[str, _Acc] = {}
     order: list[str] = []
+    fields = ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc))
     title_keys: set[str] = set()
-    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        a = arrays(doc)
-        for c in doc.user_data[CANDS_KEY]:
-            key = norm(c.text)
-            if not key:
-                continue
-            acc = accs.get(key)
-            if acc is None:
-                acc = accs[key] = _Acc(name=c.text)
-                order.append(key)
-            lo = c.ext_start if 0 <= c.ext_start < c.start else c.start
-            hi = max(c.ext_end, c.end)
-            start_char, end_char = a.char_span(c.start, c.end)
-            ext_lo, ext_hi = a.char_span(lo, hi)
-            ext = a.string[ext_lo:ext_hi] if (hi > c.end or lo < c.start) else ""
-            acc.mentions.append(
-                Mention(
-                    f,
-                    start_char,
-                    end_char,
-                    a.string[start_char:end_char],
-                    a.sentence_text(c.start)[2],
-                    c.confidence,
-                    ext,
-                )
-            )
-            if c.type is not None:
-                acc.votes[c.type] = max(acc.votes.get(c.type, 0), c.type_strength)
-            acc.introduced |= c.introduced
-            acc.sources.add(c.source)
-            acc.listed |= c.listed
-            acc.confidence = max(acc.confidence, c.confidence)
-            if c.alias and c.alias not in acc.aliases:
-                acc.aliases.append(c.alias)
-            if c.repo_id and "hf:" + c.repo_id not in acc.ids:
-                acc.ids.append("hf:" + c.repo_id)
-            if f is Field.TITLE and c.source == "title":
-                acc.from_title = True
-                title_keys.add(key)
-    # A paper's own names (from its title) are names wherever they appear in it,
-    # even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …").
-    aa = arrays(adoc)
-    norms = aa.key
-    for key in title_keys:
-        acc = accs[key]
-        for i in positions(norms, key):
-            start, word = aa.idx[i], aa.text[i]
-            if not any(m.field is Field.ABSTRACT and m.start == start for m in acc.mentions):
-                acc.mentions.append(
-                    Mention(Field.ABSTRACT, start, start + len(word), word, _sentence(adoc, i), 0.85)
-                )
+    for f, doc in fields:
+        title_keys |= _fold(accs, order, f, doc)
+    _add_title_names(accs, title_keys, adoc)
     # Acronyms a paper defines as plain concepts ("electrocardiogram (ECG)") are not names anywhere in it.
     generic = set(tdoc.user_data.get("generic_acronyms", ())) | set(
         adoc.user_data.get("generic_acronyms", ())
@@ -214,38 +167,15 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
     for key, long in tdoc.user_data.get("long_forms", {}).items():
         if key in accs and long not in accs[key].aliases:
             accs[key].aliases.append(long)
-    # Parts of a paper's hyphenated names are names too when they stand alone ("4M" of "4M-21",
-    # "STAN" of "Mug-STAN").
-    parts: dict[str, str] = {}
-    for key in order:
-        pieces = [x for x in accs[key].name.split("-") if len(x) >= 2]
-        if len(pieces) > 1:
-            for x in pieces:
-                # A size is a family name only in front ("4M" of "4M-21"), not as a suffix ("-1M").
-                if (is_nameish(x) or (SIZE.match(x) and x == pieces[0])) and not lex.is_generic(x):
-                    parts.setdefault(norm(x), x)
-    wanted = set(parts.values())
-    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)) if wanted else ():
-        texts = arrays(doc).text
-        if wanted.isdisjoint(texts):
-            continue
-        for i in [i for i, text in enumerate(texts) if text in wanted]:
-            t = doc[i]
-            k = norm(t.text)
-            if k in parts and t.text == parts[k]:
-                acc = accs.get(k)
-                if acc is None:
-                    acc = accs[k] = _Acc(name=t.text, sources={"part"})
-                    order.append(k)
-                if not any(m.field is f and m.start == t.idx for m in acc.mentions):
-                    acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
-    part_keys = set(parts)
+    parts = _name_parts(accs, order, lex)
+    if parts:
+        _add_parts(accs, order, fields, parts)
     lower_words = LowerWords(tdoc, adoc)
     loose_keys = _add_loose(accs, order, tdoc, adoc, lex, lower_words) if loose else set()
     cands = []
     for key in order:
         acc = accs[key]
-        is_part = key in part_keys
+        is_part = key in parts
         concept = key in generic and not acc.from_title
         cands.append(
             EntityCandidate(
@@ -268,6 +198,99 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
             )
         )
     return PaperCandidates(paper, tdoc, adoc, tuple(cands))
+
+
+def _fold(accs: dict[str, _Acc], order: list[str], f: Field, doc: Doc) -> set[str]:
+    """Add one field's candidates to ``accs`` (new names to ``order``); the keys of the title's
+    own names (before its colon)."""
+    a = arrays(doc)
+    title_keys: set[str] = set()
+    for c in doc.user_data[CANDS_KEY]:
+        key = norm(c.text)
+        if not key:
+            continue
+        acc = accs.get(key)
+        if acc is None:
+            acc = accs[key] = _Acc(name=c.text)
+            order.append(key)
+        acc.mentions.append(_mention(a, f, c))
+        if c.type is not None:
+            acc.votes[c.type] = max(acc.votes.get(c.type, 0), c.type_strength)
+        acc.introduced |= c.introduced
+        acc.sources.add(c.source)
+        acc.listed |= c.listed
+        acc.confidence = max(acc.confidence, c.confidence)
+        if c.alias and c.alias not in acc.aliases:
+            acc.aliases.append(c.alias)
+        if c.repo_id and "hf:" + c.repo_id not in acc.ids:
+            acc.ids.append("hf:" + c.repo_id)
+        if f is Field.TITLE and c.source == "title":
+            acc.from_title = True
+            title_keys.add(key)
+    return title_keys
+
+
+def _mention(a: TokArrays, f: Field, c: Cand) -> Mention:
+    """The mention of a candidate, with its extended span ("English Penn Treebank (PTB)") when
+    that reaches beyond the name."""
+    lo = c.ext_start if 0 <= c.ext_start < c.start else c.start
+    hi = max(c.ext_end, c.end)
+    start_char, end_char = a.char_span(c.start, c.end)
+    ext_lo, ext_hi = a.char_span(lo, hi)
+    ext = a.string[ext_lo:ext_hi] if (hi > c.end or lo < c.start) else ""
+    return Mention(
+        f, start_char, end_char, a.string[start_char:end_char], a.sentence_text(c.start)[2], c.confidence, ext
+    )
+
+
+def _add_title_names(accs: dict[str, _Acc], title_keys: set[str], adoc: Doc) -> None:
+    """A paper's own names (from its title) are names wherever they appear in it, even in
+    shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …")."""
+    aa = arrays(adoc)
+    norms = aa.key
+    for key in title_keys:
+        acc = accs[key]
+        for i in positions(norms, key):
+            start, word = aa.idx[i], aa.text[i]
+            if not any(m.field is Field.ABSTRACT and m.start == start for m in acc.mentions):
+                acc.mentions.append(
+                    Mention(Field.ABSTRACT, start, start + len(word), word, _sentence(adoc, i), 0.85)
+                )
+
+
+def _name_parts(accs: dict[str, _Acc], order: list[str], lex: Lexicon) -> dict[str, str]:
+    """The parts of a paper's hyphenated names that are names of their own ("4M" of "4M-21",
+    "STAN" of "Mug-STAN"), by key."""
+    parts: dict[str, str] = {}
+    for key in order:
+        pieces = [x for x in accs[key].name.split("-") if len(x) >= 2]
+        if len(pieces) > 1:
+            for x in pieces:
+                # A size is a family name only in front ("4M" of "4M-21"), not as a suffix ("-1M").
+                if (is_nameish(x) or (SIZE.match(x) and x == pieces[0])) and not lex.is_generic(x):
+                    parts.setdefault(norm(x), x)
+    return parts
+
+
+def _add_parts(
+    accs: dict[str, _Acc], order: list[str], fields: Iterable[tuple[Field, Doc]], parts: dict[str, str]
+) -> None:
+    """Add the mentions of name parts standing alone to ``accs`` (new names to ``order``)."""
+    wanted = set(parts.values())
+    for f, doc in fields:
+        texts = arrays(doc).text
+        if wanted.isdisjoint(texts):
+            continue
+        for i in [i for i, text in enumerate(texts) if text in wanted]:
+            t = doc[i]
+            k = norm(t.text)
+            if k in parts and t.text == parts[k]:
+                acc = accs.get(k)
+                if acc is None:
+                    acc = accs[k] = _Acc(name=t.text, sources={"part"})
+                    order.append(k)
+                if not any(m.field is f and m.start == t.idx for m in acc.mentions):
+                    acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
 
 
 def _add_loose(
