@@ -145,6 +145,13 @@ def _check_inputs(inputs: tuple[str, ...]) -> None:
     check_inputs(inputs)
 
 
+def _run_hooks(registry: str | None, quiet: bool, progress: Progress) -> dict[str, Any]:
+    """What the CLI hands a run: its extractor, messages and progress bar; it checks the inputs'
+    errors itself, after printing what was read."""
+    hooks = {"extractor": _extractor(registry), "report": _reporter(quiet), "progress": progress}
+    return {**hooks, "check": False}
+
+
 def _neo4j_target(uri: str, user: str, password: str, database: str | None, batch_size: int) -> Any:
     from paperkg.api import Neo4jTarget
 
@@ -186,14 +193,7 @@ def extract(
 
     progress = Progress("extract", quiet)
     options = api.RunOptions(jobs=jobs, strict=strict, registry=registry)
-    result = api.extract(
-        inputs,
-        options,
-        extractor=_extractor(registry),
-        report=_reporter(quiet),
-        progress=progress,
-        check=False,
-    )
+    result = api.extract(inputs, options, **_run_hooks(registry, quiet, progress))
     progress.close()
     result.write_jsonl(sys.stdout if output == "-" else Path(output), names)
     s = result.summary
@@ -264,14 +264,7 @@ def build(
         html=not no_html, rdf=not no_rdf, max_nodes=max_nodes, neo4j=neo4j,
     )  # fmt: skip
     progress = Progress("build", quiet)
-    result = api.build(
-        inputs,
-        options,
-        extractor=_extractor(registry),
-        report=_reporter(quiet),
-        progress=progress,
-        check=False,
-    )
+    result = api.build(inputs, options, **_run_hooks(registry, quiet, progress))
     progress.close()
     _print_summary(result.summary, as_json)
     api.fail_on_input_errors(result.summary)
