@@ -502,7 +502,7 @@ class _Slots(dict[str, str]):
         return f"https://github.com/{lab}/{project}"
 
 
-_TITLE_KEY = re.compile(r"[\W_]+")  # as paperkg.readers.base.title_key, without NFKC
+_TITLE_KEY = re.compile(r"[\W_]+")  # as paperkg.keys.title_key, without NFKC
 
 
 def _fill(templates: tuple[str, ...], slots: _Slots) -> str:

@@ -14,7 +14,7 @@ from paperkg.model import (
     Role,
     Source,
 )
-from paperkg.resolve import TYPE_WEIGHT, Resolver, entity_key, family_of, is_acronym, long_form, slug
+from paperkg.resolve import TYPE_WEIGHT, Resolver, entity_key, family_of, is_acronym, long_form
 
 
 def ext(pid: str, *ents: tuple[str, EntityType, int]) -> PaperExtraction:
@@ -199,11 +199,6 @@ def test_variant_links_to_known_family() -> None:
     c = r.canonical(a.entities[0])
     fam = r.family(c)
     assert fam is not None and fam.name == "LLaVA"
-
-
-def test_slug_is_safe() -> None:
-    assert slug("LLaVA-1.5") == "llava-1-5"
-    assert slug("<img src=x>") == "img-src-x"
 
 
 def test_registry_variant_of_names_the_family() -> None:

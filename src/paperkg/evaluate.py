@@ -14,19 +14,13 @@ Names are compared after NFKC, lower-casing, and dropping all but letters and di
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from paperkg.errors import PaperkgError
-
-
-def norm(s: str) -> str:
-    """The referee's name key: NFKC, lower case, every character but letters and digits dropped."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).lower())
+from paperkg.keys import referee_key
 
 
 class GoldError(PaperkgError, ValueError):
@@ -123,13 +117,13 @@ def score_papers(
         gents = g.get("entities", [])
         index: dict[str, int] = {}
         for i, e in enumerate(gents):
-            for k in [norm(e["name"]), *(norm(a) for a in e.get("aliases", []))]:
+            for k in [referee_key(e["name"]), *(referee_key(a) for a in e.get("aliases", []))]:
                 if k:
                     index.setdefault(k, i)
         matched: dict[int, dict[str, Any]] = {}
         unmatched: set[str] = set()
         for e in p.get("entities", []):
-            k = norm(e.get("name") or e.get("text") or "")
+            k = referee_key(e.get("name") or e.get("text") or "")
             if not k:
                 continue
             if k in index:
@@ -184,12 +178,12 @@ def score_spans(
     errors: list[PaperErrors] = []
     for g in gold:
         units += 1
-        gs = {norm(e["text"]) for e in g.get("entities", []) if e.get("label") == label} - {""}
+        gs = {referee_key(e["text"]) for e in g.get("entities", []) if e.get("label") == label} - {""}
         ps: set[str] = set()
         for e in pred.get(str(g["id"]), {}).get("entities", []):
             t = (e.get("type") or e.get("label") or "").lower()
             if t == label.lower() or t in as_labels:
-                ps.add(norm(e.get("name") or e.get("text") or ""))
+                ps.add(referee_key(e.get("name") or e.get("text") or ""))
         ps.discard("")
         strict.tp += len(gs & ps)
         strict.fp += len(ps - gs)
@@ -229,13 +223,13 @@ def per_type(gold: Iterable[dict[str, Any]], pred: dict[str, dict[str, Any]]) ->
         gents = g.get("entities", [])
         index: dict[str, int] = {}
         for i, e in enumerate(gents):
-            for k in [norm(e["name"]), *(norm(a) for a in e.get("aliases", []))]:
+            for k in [referee_key(e["name"]), *(referee_key(a) for a in e.get("aliases", []))]:
                 if k:
                     index.setdefault(k, i)
         matched: dict[int, dict[str, Any]] = {}
         unmatched: dict[str, str] = {}
         for e in p.get("entities", []):
-            k = norm(e.get("name") or e.get("text") or "")
+            k = referee_key(e.get("name") or e.get("text") or "")
             if not k:
                 continue
             if k in index:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
+
+from paperkg.keys import title_key
 
 _ARXIV_NEW = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^[a-z\-]+(\.[A-Z]{2})?/\d{7}(v\d+)?$")
@@ -53,13 +54,6 @@ def doi_arxiv_id(value: str | None) -> str | None:
     """The arXiv id an arXiv DOI (``10.48550/arXiv.<id>``) stands for, else None."""
     d = doi(value)
     return arxiv_id(d) if d and _ARXIV_DOI.match(d) else None
-
-
-def title_key(title: str) -> str:
-    """The normalized title used to recognize one paper across inputs (case, accents of width,
-    punctuation and spaces do not count)."""
-    t = unicodedata.normalize("NFKC", title).casefold()
-    return re.sub(r"[\W_]+", "", t)
 
 
 def title_id(title: str) -> str:

@@ -22,7 +22,8 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from paperkg.identity import arxiv_id, doi, identity_keys, title_key
+from paperkg.identity import arxiv_id, doi, identity_keys
+from paperkg.keys import title_key
 from paperkg.merge import merge_papers
 from paperkg.model import Paper
 
@@ -146,7 +147,7 @@ class PaperIndex:
     # ---------------------------------------------------------------- adding
     def seed(self, pid: str, tkey: str, keys: Iterable[str] = ()) -> None:
         """Know a paper of the existing graph (``build --update``) by its id, its title key
-        (:func:`paperkg.identity.title_key`) and any other identity keys."""
+        (:func:`paperkg.keys.title_key`) and any other identity keys."""
         ks = list(dict.fromkeys([*keys_of_id(pid), *keys]))
         if not ks:
             ks = [f"paper:{pid}"]  # known by its title: found through the title below

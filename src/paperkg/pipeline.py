@@ -18,9 +18,9 @@ from paperkg.errors import PaperkgError
 from paperkg.extraction import Extractor
 from paperkg.extraction.urls import absolute_url, normalize_url
 from paperkg.graph import KnowledgeGraph
-from paperkg.identity import title_key
 from paperkg.ids import paper_id_of, paper_node_id, url_node_id
 from paperkg.ingest import PaperIndex
+from paperkg.keys import title_key
 from paperkg.merge import listing_dates
 from paperkg.model import (
     Edge,

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from paperkg import __version__
-from paperkg.extraction.lexicon import Lexicon, RegistryEntry, norm
+from paperkg.extraction.lexicon import Lexicon, RegistryEntry
 from paperkg.graph import KnowledgeGraph
+from paperkg.keys import name_key, slug
 from paperkg.model import EntityType, ExtractedEntity, NodeKind, PaperExtraction, Role
 
 _TAIL = re.compile(r"\([a-z]+\)$")
@@ -53,7 +54,7 @@ _DEF = "\x00"  # joins an acronym's key and a definition's key into the element 
 
 def entity_key(name: str) -> str:
     """The key under which surface variants of one name meet."""
-    return norm(_TAIL.sub("", name.strip()))
+    return name_key(_TAIL.sub("", name.strip()))
 
 
 def family_of(name: str) -> str | None:
@@ -63,15 +64,9 @@ def family_of(name: str) -> str | None:
     if m is None:
         return None
     fam = base[: m.start()].rstrip(" -_")
-    if len(norm(fam)) < 2 or not re.search(r"[A-Za-z]", fam):
+    if len(name_key(fam)) < 2 or not re.search(r"[A-Za-z]", fam):
         return None
     return fam
-
-
-def slug(name: str) -> str:
-    s = unicodedata.normalize("NFKC", name).casefold()
-    s = re.sub(r"[^\w]+|_", "-", s).strip("-")
-    return s or "x"
 
 
 def entity_node_id(kind: NodeKind | EntityType, name: str) -> str:
@@ -104,7 +99,7 @@ def definition_key(long: str) -> str:
     """The key of a definition: a long form's key with each word's plural "s" dropped
     ("Diffusion Transformers" and "Diffusion Transformer" define DiT alike)."""
     words = re.findall(r"\w+", unicodedata.normalize("NFKC", long).casefold())
-    return norm(" ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words))
+    return name_key(" ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words))
 
 
 @dataclass

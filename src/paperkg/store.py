@@ -44,8 +44,8 @@ from paperkg.graph import (
     splice_json,
 )
 from paperkg.ids import paper_id_of
+from paperkg.keys import title_key
 from paperkg.model import Edge, EdgeType, Node, NodeKind, PaperExtraction
-from paperkg.readers.base import title_key
 from paperkg.resolve import Resolver, entity_key
 from paperkg.sinks.base import NodeSpans, SinkError
 

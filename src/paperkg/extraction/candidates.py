@@ -8,12 +8,13 @@ from typing import Any
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from paperkg.extraction.lexicon import Lexicon, norm
+from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.lists import coordination_lists
 from paperkg.extraction.names import HAS_DIGIT, SIZE, VERSION, YEARISH, is_capitalized_word, name_part
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import arrays, positions
 from paperkg.extraction.type_rules import cue_of
+from paperkg.keys import name_key
 from paperkg.model import EntityType
 
 
@@ -23,7 +24,7 @@ def registry_matcher(nlp_or_vocab: Any, lex: Lexicon, make_doc: Any) -> PhraseMa
     matcher = PhraseMatcher(vocab, attr="LOWER")
     surfaces = sorted({s for e in lex.entries for s in e.surfaces()})
     # Also each surface's key as one token, so "Kinetics400" is found for "Kinetics-400".
-    keys = sorted({norm(s) for s in surfaces} - {s.lower() for s in surfaces})
+    keys = sorted({name_key(s) for s in surfaces} - {s.lower() for s in surfaces})
     matcher.add("REGISTRY", [make_doc(s) for s in surfaces] + [make_doc(k) for k in keys if k])
     return matcher
 
@@ -59,7 +60,7 @@ def registry_spans(
             words = starts[i]
             top = i + words
         else:
-            words = first.get(norm(texts[i]), 0)
+            words = first.get(name_key(texts[i]), 0)
             top = i + min(max_len, 3 * words)
         if words:
             for j in range(min(n, top), i, -1):

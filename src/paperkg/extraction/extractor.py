@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from paperkg import __version__
 from paperkg.extraction.components import CANDS_KEY, make_nlp
-from paperkg.extraction.lexicon import Lexicon, load_lexicon, norm
+from paperkg.extraction.lexicon import Lexicon, load_lexicon
 from paperkg.extraction.loose import loose_spans
 from paperkg.extraction.names import SIZE, is_nameish
 from paperkg.extraction.roles import appositive_intro, intro_token_ranges
@@ -21,6 +21,7 @@ from paperkg.extraction.stages import RULES, Cand, Decider, Decision, EntityCand
 from paperkg.extraction.tokens import TokArrays, arrays, positions
 from paperkg.extraction.type_rules import context_type, cue_type, name_shape_type
 from paperkg.extraction.urls import classify_url, find_urls
+from paperkg.keys import name_key
 from paperkg.model import (
     EntityType,
     ExtractedEntity,
@@ -186,7 +187,7 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
                 rule_type=acc.type(),
                 strength=acc.strength(),
                 introduced=acc.introduced,
-                aliases=tuple(a for a in acc.aliases if norm(a) != key),
+                aliases=tuple(a for a in acc.aliases if name_key(a) != key),
                 confidence=acc.confidence,
                 from_title=acc.from_title,
                 sources=frozenset(acc.sources),
@@ -206,7 +207,7 @@ def _fold(accs: dict[str, _Acc], order: list[str], f: Field, doc: Doc) -> set[st
     a = arrays(doc)
     title_keys: set[str] = set()
     for c in doc.user_data[CANDS_KEY]:
-        key = norm(c.text)
+        key = name_key(c.text)
         if not key:
             continue
         acc = accs.get(key)
@@ -268,7 +269,7 @@ def _name_parts(accs: dict[str, _Acc], order: list[str], lex: Lexicon) -> dict[s
             for x in pieces:
                 # A size is a family name only in front ("4M" of "4M-21"), not as a suffix ("-1M").
                 if (is_nameish(x) or (SIZE.match(x) and x == pieces[0])) and not lex.is_generic(x):
-                    parts.setdefault(norm(x), x)
+                    parts.setdefault(name_key(x), x)
     return parts
 
 
@@ -283,7 +284,7 @@ def _add_parts(
             continue
         for i in [i for i, text in enumerate(texts) if text in wanted]:
             t = doc[i]
-            k = norm(t.text)
+            k = name_key(t.text)
             if k in parts and t.text == parts[k]:
                 acc = accs.get(k)
                 if acc is None:
@@ -307,7 +308,7 @@ def _add_loose(
         intro = intro_token_ranges(doc, lex) if f is Field.ABSTRACT else []
         for s, e, gen in loose_spans(doc, lex, taken, words, f is Field.TITLE):
             text = a.span_text(s, e)
-            key = norm(text)
+            key = name_key(text)
             if not key or (key in accs and key not in added):
                 continue
             if long_forms and any(text.lower() in x for x in long_forms):

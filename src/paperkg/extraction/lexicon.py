@@ -4,8 +4,6 @@ and the patterns file. Users extend the registry with ``--registry FILE`` (same 
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -14,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from paperkg.errors import PaperkgError
+from paperkg.keys import name_key
 from paperkg.model import EntityType
 
 T = TypeVar("T")
@@ -24,12 +23,6 @@ class RegistryError(PaperkgError, ValueError):
 
 
 @lru_cache(maxsize=200_000)
-def norm(s: str) -> str:
-    """The comparison key of a name: NFKC, lower case, letters and digits only ("+" kept as "plus",
-    so RefCOCO+ and RefCOCO stay two names)."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s).casefold().replace("+", "plus"))
-
-
 @dataclass(frozen=True)
 class RegistryEntry:
     name: str
@@ -60,14 +53,14 @@ class Lexicon:
     def __post_init__(self) -> None:
         for e in self.entries:
             for s in e.surfaces():
-                self.by_key.setdefault(norm(s), e)
+                self.by_key.setdefault(name_key(s), e)
                 words = s.split()
                 if words:
-                    k = norm(words[0])
+                    k = name_key(words[0])
                     self.first_words[k] = max(self.first_words.get(k, 0), len(words))
 
     def lookup(self, surface: str) -> RegistryEntry | None:
-        e = self.by_key.get(norm(surface))
+        e = self.by_key.get(name_key(surface))
         if e is None:
             return None
         if e.case_sensitive and surface not in e.surfaces():
@@ -79,7 +72,7 @@ class Lexicon:
         return e
 
     def is_generic(self, surface: str) -> bool:
-        k = norm(surface)
+        k = name_key(surface)
         if k in self.generic:
             return True
         # Plurals of generic terms: "LLMs", "VLMs", "benchmarks".
@@ -148,7 +141,9 @@ def load_lexicon(extra_registry: str | None = None) -> Lexicon:
         # User entries come first so they win over shipped ones.
         entries = parse_registry(text.splitlines(), extra_registry) + entries
     generic = frozenset(
-        norm(w) for w in _data_text("generic_terms.txt").splitlines() if w.strip() and not w.startswith("#")
+        name_key(w)
+        for w in _data_text("generic_terms.txt").splitlines()
+        if w.strip() and not w.startswith("#")
     )
     cue_raw = json.loads(_data_text("cue_words.json"))
     cues = {t: frozenset(w.lower() for w in cue_raw.get(t.value, [])) for t in EntityType}

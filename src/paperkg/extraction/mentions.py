@@ -8,10 +8,11 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span, Token
 
-from paperkg.extraction.lexicon import Lexicon, norm
+from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import arrays, positions
+from paperkg.keys import name_key
 
 
 def long_form_for(acr: str, words: Sequence[str]) -> int | None:
@@ -130,4 +131,4 @@ def mention_end(doc: Doc, c: Cand) -> int:
 
 
 def span_key(span: Span | Token | str) -> str:
-    return norm(span if isinstance(span, str) else span.text)
+    return name_key(span if isinstance(span, str) else span.text)

@@ -47,7 +47,7 @@ class Cand:
 class EntityCandidate:
     """A name found in a paper, with every piece of evidence the rules gathered for it."""
 
-    key: str  # the comparison key of the name (lexicon.norm)
+    key: str  # the comparison key of the name (keys.name_key)
     name: str  # the surface form first found
     mentions: tuple[Mention, ...]
     votes: dict[EntityType, int]  # type evidence: type -> strongest strength

@@ -12,7 +12,7 @@ from typing import Any
 from spacy.attrs import IDX, ORTH
 from spacy.tokens import Doc
 
-from paperkg.extraction.lexicon import norm
+from paperkg.keys import name_key
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class TokArrays:
     is_lower: tuple[bool, ...]
     is_punct: tuple[bool, ...]
     plain: tuple[bool, ...]  # punctuation, or a plain lower-case or capitalized word: never a name by shape
-    key: tuple[str, ...]  # each token's comparison key (lexicon.norm)
+    key: tuple[str, ...]  # each token's comparison key (keys.name_key)
     sent_starts: list[int]  # token index of each sentence's first token
     idx: list[int]  # character offset of each token
     string: str  # the doc's text
@@ -98,7 +98,7 @@ def _lexeme_info(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool, str]:
     lexeme = doc.vocab[orth]
     text, is_lower, is_punct = lexeme.orth_, bool(lexeme.is_lower), bool(lexeme.is_punct)
     plain = is_punct or (text.isalpha() and (is_lower or text[1:].islower())) or text.isspace()
-    info = (text, lexeme.lower_, is_lower, is_punct, plain, norm(text))
+    info = (text, lexeme.lower_, is_lower, is_punct, plain, name_key(text))
     _LEXEME_INFO[orth] = info
     return info
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from paperkg.errors import PaperkgError
-from paperkg.identity import arxiv_id, title_id, title_key
+from paperkg.identity import arxiv_id, title_id
+from paperkg.keys import title_key
 from paperkg.model import Paper, Rejection
 
 #: Longest abstract kept, in characters; longer ones are truncated with a warning.

@@ -22,6 +22,7 @@ from paperkg.extraction.learn.features import candidate_features
 from paperkg.extraction.learn.linear import BUCKETS, Linear, encode, fit, vocabulary
 from paperkg.extraction.lexicon import Lexicon, load_lexicon
 from paperkg.extraction.stages import RULES, Decider, Decision, PaperCandidates
+from paperkg.keys import referee_key
 from paperkg.model import EntityType, Role
 
 # Whether the extractor decides with the learned model when none is given. Not yet: it beats the
@@ -31,12 +32,6 @@ MODEL_FILE = "decider.json"
 #: The training settings of the shipped model and of every cross-validation fold.
 HYPER: dict[str, Any] = {"l2": 1e-3, "steps": 300, "min_count": 2}
 TYPES = (EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK)
-
-
-def _gold_norm(s: str) -> str:
-    from paperkg.evaluate import norm
-
-    return norm(s)
 
 
 def lower_words(pc: PaperCandidates) -> set[str]:
@@ -167,12 +162,12 @@ def labels(pc: PaperCandidates, gold: dict[str, Any]) -> list[tuple[int, int, in
     type and role are -1 for a candidate that matches no gold entity."""
     index: dict[str, dict[str, Any]] = {}
     for e in gold.get("entities", []):
-        for k in (_gold_norm(e["name"]), *(_gold_norm(a) for a in e.get("aliases", []))):
+        for k in (referee_key(e["name"]), *(referee_key(a) for a in e.get("aliases", []))):
             if k:
                 index.setdefault(k, e)
     out = []
     for c in pc.candidates:
-        e = index.get(_gold_norm(c.name))
+        e = index.get(referee_key(c.name))
         if e is None:
             out.append((0, -1, -1))
         else:
