@@ -101,9 +101,11 @@ class Paper:
     sources: tuple[Source, ...] = ()  # every copy merged into this paper; () means just ``source``
 
     def text(self, f: Field) -> str:
+        """The text of one field: the title or the abstract."""
         return self.title if f is Field.TITLE else self.abstract
 
     def all_sources(self) -> tuple[Source, ...]:
+        """Every input record this paper was read from (its one source when it was not merged)."""
         return self.sources or (self.source,)
 
 
