@@ -21,13 +21,26 @@ import random
 import resource
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString, cast
+
+import neo4j
 
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
-from paperkg.sinks.base import SinkError, write_graph
-from paperkg.sinks.neo4j import Neo4jSink, clear, connect, counts, load_naive
+from paperkg.neo4j_conn import connect, mapped_errors, redact_uri
+from paperkg.sinks.base import SinkError, SinkReport, write_graph
+from paperkg.sinks.neo4j import (
+    Neo4jSink,
+    clear,
+    counts,
+    edge_query,
+    edge_row,
+    kind_of_id,
+    node_query,
+    node_row,
+)
 
 GOAL_RELS_PER_S = 20_000
 GOAL_RATIO = 30
@@ -123,6 +136,37 @@ def synthetic_graph(papers: int = 20_000, seed: int = 1234) -> KnowledgeGraph:
             )
         )
     return g
+
+
+def _write_one(tx: neo4j.ManagedTransaction, query: str, row: dict[str, Any]) -> int:
+    record = tx.run(cast(LiteralString, query), rows=[row]).single()
+    return int(record["n"]) if record is not None else 0
+
+
+def load_naive(
+    uri: str,
+    user: str,
+    password: str,
+    nodes: Iterable[Node],
+    edges: Iterable[Edge],
+    database: str | None = None,
+) -> SinkReport:
+    """One ``MERGE`` per row, each in its own transaction: the baseline of the batched sink."""
+    driver = connect(uri, user, password)
+    n = e = 0
+    try:
+        with mapped_errors(uri, user, password), driver.session(database=database) as session:
+            for node in nodes:
+                n += session.execute_write(_write_one, node_query(node.kind), node_row(node))
+            for edge in edges:
+                kinds = kind_of_id(edge.source), kind_of_id(edge.target)
+                if kinds[0] is None or kinds[1] is None:
+                    raise SinkError(f"edge endpoint of {edge.source!r} -> {edge.target!r} has no known kind")
+                q = edge_query(kinds[0], edge.type, kinds[1])
+                e += session.execute_write(_write_one, q, edge_row(edge))
+    finally:
+        driver.close()
+    return SinkReport(n, e, redact_uri(uri))
 
 
 def _cpu() -> float:

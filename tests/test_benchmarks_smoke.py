@@ -18,6 +18,7 @@ from types import ModuleType
 import pytest
 from click.testing import CliRunner
 
+from neo4j_support import Neo4jTarget, neo4j_target, small_graph  # noqa: F401
 from paperkg.cli import main
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
@@ -292,3 +293,19 @@ def test_extraction_with_jobs_is_timed_against_one_process_and_gives_the_same_by
     assert r["jobs1_s"] > 0 and r["jobs_s"] > 0 and r["speedup"] == round(r["jobs1_s"] / r["jobs_s"], 2)
     assert r["outputs_identical"] is True
     assert len((tmp_path / "extract-60-jobs2.jsonl").read_text().splitlines()) == 60
+
+
+@pytest.mark.neo4j
+def test_naive_neo4j_loader_loads_what_the_batched_sink_loads(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
+    from paperkg.sinks.base import write_graph
+    from paperkg.sinks.neo4j import Neo4jSink, clear, counts
+
+    neo4j_load = _load("neo4j_load")
+    g = small_graph()
+    report = neo4j_load.load_naive(*neo4j_target.args, g.nodes(), g.edges())
+    assert (report.nodes, report.edges) == (g.number_of_nodes(), g.number_of_edges())
+    naive = counts(*neo4j_target.args)
+    clear(*neo4j_target.args)
+    write_graph(g, Neo4jSink(*neo4j_target.args))
+    assert counts(*neo4j_target.args) == naive
+    assert naive["nodes"]["*"] == g.number_of_nodes() and naive["relationships"]["*"] == g.number_of_edges()

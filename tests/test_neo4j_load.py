@@ -21,17 +21,9 @@ from neo4j_support import (  # noqa: F401
 )
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.neo4j_conn import map_error, redact_uri
 from paperkg.sinks.base import SinkError, write_graph
-from paperkg.sinks.neo4j import (
-    Neo4jSink,
-    constraint_statements,
-    counts,
-    edge_query,
-    load_naive,
-    map_error,
-    node_query,
-    redact_uri,
-)
+from paperkg.sinks.neo4j import Neo4jSink, constraint_statements, counts, edge_query, node_query
 
 
 def _expected(g: KnowledgeGraph) -> tuple[dict[str, int], dict[str, int]]:
@@ -230,14 +222,6 @@ def test_interrupted_load_leaves_whole_batches_and_rerun_completes(
     _assert_counts(neo4j_target, g)
     dups = _run(neo4j_target, "MATCH (n) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id")
     assert dups == []
-
-
-@pytest.mark.neo4j
-def test_naive_loader_matches_batched(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
-    g = small_graph()
-    report = load_naive(*neo4j_target.args, g.nodes(), g.edges())
-    assert (report.nodes, report.edges) == (g.number_of_nodes(), g.number_of_edges())
-    _assert_counts(neo4j_target, g)
 
 
 @pytest.mark.neo4j

@@ -8,8 +8,9 @@ import pytest
 
 from neo4j_support import Neo4jTarget, neo4j_target, small_graph  # noqa: F401
 from paperkg.queries import QueryError, list_queries, load_query
+from paperkg.queries.cypher import run_cypher
 from paperkg.sinks.base import SinkError, write_graph
-from paperkg.sinks.neo4j import Neo4jSink, run_cypher
+from paperkg.sinks.neo4j import Neo4jSink
 
 EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[Any, ...]]]] = {
     "most_used_datasets": ({}, ["dataset", "papers"], [("COCO", 3), ("LLaVA-Instruct-150K", 2)]),

@@ -133,7 +133,7 @@ def test_every_cypher_query_has_a_sparql_twin() -> None:
 
 @pytest.mark.parametrize("graph_name", sorted(GRAPHS))
 def test_cypher_and_sparql_twins_agree(graph_name: str, neo4j_server: Target, tmp_path: Path) -> None:
-    from paperkg.sinks.neo4j import run_cypher
+    from paperkg.queries.cypher import run_cypher
 
     build, params = GRAPHS[graph_name]
     graph = build()
@@ -193,7 +193,7 @@ def test_every_query_answers_on_the_sample_pages_and_its_twin_agrees(
 ) -> None:
     """The issue's check: on the graph of the shared sample pages, every saved Cypher query returns
     rows from the real Neo4j, and its SPARQL twin returns the same rows from the Turtle export."""
-    from paperkg.sinks.neo4j import run_cypher
+    from paperkg.queries.cypher import run_cypher
 
     load_neo4j(sample_graph, neo4j_server)
     ttl = tmp_path / "samples.ttl"

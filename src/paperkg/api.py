@@ -350,7 +350,7 @@ def query(
 
         columns, rows = run_sparql(q, values, os.fspath(rdf_file))
     else:
-        from paperkg.sinks.neo4j import run_cypher
+        from paperkg.queries.cypher import run_cypher
 
         t = neo4j
         columns, rows = run_cypher(q, values, t.uri, t.user, t.password, database=t.database)

@@ -1,4 +1,4 @@
-"""Load the knowledge graph into Neo4j over Bolt, and run saved Cypher queries.
+"""Load the knowledge graph into Neo4j over Bolt.
 
 :class:`Neo4jSink` buffers nodes per label and relationships per (source label, type, target label) and
 writes them in batches: ``UNWIND $rows AS row MERGE ...``, each batch in its own write transaction
@@ -14,8 +14,8 @@ Merging into existing nodes: scalar properties are overwritten by the newer load
 :data:`paperkg.graph.LIST_PROPS` (``aliases``, ``authors`` ...) are unioned, as
 :meth:`paperkg.graph.KnowledgeGraph.add_node` does.
 
-Every failure (server down, wrong password, bad URI, a database error) is raised as
-:class:`paperkg.sinks.base.SinkError` with a one-line message that never contains the password.
+Every failure is raised as :class:`paperkg.sinks.base.SinkError` with a one-line message that never
+contains the password (:mod:`paperkg.neo4j_conn`). Saved Cypher queries run in :mod:`paperkg.queries.cypher`.
 """
 
 from __future__ import annotations
@@ -23,122 +23,20 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any, LiteralString, cast
-from urllib.parse import urlsplit, urlunsplit
 
 import neo4j
-from neo4j import exceptions as nx
-from neo4j.graph import Node as GraphNode
-from neo4j.graph import Path as GraphPath
-from neo4j.graph import Relationship as GraphRelationship
 
 from paperkg.graph import LIST_PROPS
 from paperkg.ids import PREFIX_KIND
 from paperkg.model import Edge, EdgeType, Node, NodeKind
-from paperkg.queries import QueryError, SavedQuery
+from paperkg.neo4j_conn import connect, mapped_errors, redact_uri
 from paperkg.sinks.base import SinkError, SinkReport
 
 ENTITY_LABEL = "Entity"
 LABELS: tuple[str, ...] = (*(k.label for k in NodeKind), ENTITY_LABEL)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-_CONNECT_TIMEOUT = 10.0
-_RETRY_TIME = 10.0
-
-
-# -- errors -------------------------------------------------------------------
-
-
-def redact_uri(uri: str) -> str:
-    """The URI without any ``user:password@`` part, for messages."""
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return "<unparsable URI>"
-    if parts.username is None and parts.password is None:
-        return uri
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
-def _one_line(text: str, secret: str | None) -> str:
-    line = " ".join(str(text).split())
-    if secret:
-        line = line.replace(secret, "***")
-    return line[:300]
-
-
-def _neo4j_message(exc: nx.Neo4jError) -> str:
-    code = getattr(exc, "code", None) or ""
-    msg = getattr(exc, "message", None) or str(exc)
-    return f"{code}: {msg}" if code else str(msg)
-
-
-def map_error(exc: BaseException, uri: str, user: str, password: str | None) -> SinkError:
-    """A one-line, password-free :class:`SinkError` for any driver/connection failure."""
-    where = redact_uri(uri)
-    if isinstance(exc, nx.AuthError):
-        msg = f"Neo4j at {where} rejected the credentials of user {user!r} (wrong user name or password)"
-    elif isinstance(exc, nx.ServiceUnavailable | nx.SessionExpired | OSError):
-        msg = f"cannot reach Neo4j at {where}: is the server running? ({exc.__class__.__name__})"
-    elif isinstance(exc, nx.ConfigurationError | ValueError):
-        msg = f"bad Neo4j URI {where!r}: {exc} (expected e.g. bolt://127.0.0.1:7687)"
-    elif isinstance(exc, nx.Neo4jError):
-        msg = f"Neo4j at {where} failed: {_neo4j_message(exc)}"
-    elif isinstance(exc, nx.DriverError):
-        msg = f"Neo4j driver error for {where}: {exc.__class__.__name__}: {exc}"
-    else:
-        msg = f"Neo4j load into {where} failed: {exc.__class__.__name__}: {exc}"
-    if where != uri:
-        msg = msg.replace(uri, where)
-        try:
-            uri_password = urlsplit(uri).password
-        except ValueError:
-            uri_password = None
-        if uri_password:
-            msg = msg.replace(f":{uri_password}@", ":***@")
-    return SinkError(_one_line(msg, password))
-
-
-@contextmanager
-def _mapped(uri: str, user: str, password: str | None) -> Iterator[None]:
-    try:
-        yield
-    except SinkError:
-        raise
-    except (nx.Neo4jError, nx.DriverError, OSError, ValueError) as exc:
-        raise map_error(exc, uri, user, password) from None
-
-
-def connect(uri: str, user: str, password: str) -> neo4j.Driver:
-    """A driver whose connectivity and credentials have been checked; failures are :class:`SinkError`."""
-    scheme = uri.partition("://")[0].lower() if "://" in uri else ""
-    if scheme not in BOLT_SCHEMES:
-        raise SinkError(
-            _one_line(
-                f"bad Neo4j URI {redact_uri(uri)!r}: scheme must be one of {', '.join(BOLT_SCHEMES)} "
-                "(e.g. bolt://127.0.0.1:7687)",
-                password,
-            )
-        )
-    with _mapped(uri, user, password):
-        driver = neo4j.GraphDatabase.driver(
-            uri,
-            auth=(user, password),
-            connection_timeout=_CONNECT_TIMEOUT,
-            max_transaction_retry_time=_RETRY_TIME,
-            notifications_min_severity="OFF",
-        )
-        try:
-            driver.verify_connectivity()
-        except BaseException:
-            driver.close()
-            raise
-        return driver
 
 
 # -- values -------------------------------------------------------------------
@@ -329,13 +227,13 @@ class Neo4jSink:
         return self._driver.session(database=self.database)
 
     def _create_constraints(self) -> None:
-        with _mapped(self.uri, self.user, self._password), self._session() as session:
+        with mapped_errors(self.uri, self.user, self._password), self._session() as session:
             for stmt in constraint_statements():
                 session.run(cast(LiteralString, stmt)).consume()
 
     def _write_batch(self, query: str, rows: list[dict[str, Any]]) -> int:
         """Run one batch in its own write transaction; returns the number of rows it wrote."""
-        with _mapped(self.uri, self.user, self._password), self._session() as session:
+        with mapped_errors(self.uri, self.user, self._password), self._session() as session:
             n = session.execute_write(_run_count, query, rows)
         self.batches += 1
         return n
@@ -346,85 +244,7 @@ def _run_count(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, An
     return int(record["n"]) if record is not None else 0
 
 
-# -- naive loader (benchmark baseline only) --------------------------------------
-
-
-def load_naive(
-    uri: str,
-    user: str,
-    password: str,
-    nodes: Iterable[Node],
-    edges: Iterable[Edge],
-    database: str | None = None,
-) -> SinkReport:
-    """One ``MERGE`` per row, each in its own transaction: the baseline the benchmark compares against."""
-    driver = connect(uri, user, password)
-    n = e = 0
-    try:
-        with _mapped(uri, user, password), driver.session(database=database) as session:
-            for node in nodes:
-                n += session.execute_write(_run_count, node_query(node.kind), [node_row(node)])
-            for edge in edges:
-                kinds = kind_of_id(edge.source), kind_of_id(edge.target)
-                if kinds[0] is None or kinds[1] is None:
-                    raise SinkError(f"edge endpoint of {edge.source!r} -> {edge.target!r} has no known kind")
-                q = edge_query(kinds[0], edge.type, kinds[1])
-                e += session.execute_write(_run_count, q, [edge_row(edge)])
-    finally:
-        driver.close()
-    return SinkReport(n, e, redact_uri(uri))
-
-
-# -- queries and maintenance -----------------------------------------------------
-
-
-def _plain(v: Any) -> Any:
-    """Query results as plain Python values (nodes/relationships become their property maps)."""
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, GraphNode | GraphRelationship):
-        return dict(v.items())
-    if isinstance(v, GraphPath):
-        return [dict(n.items()) for n in v.nodes]
-    if hasattr(v, "iso_format"):
-        return v.iso_format()
-    return v
-
-
-def run_cypher(
-    query: SavedQuery,
-    params: dict[str, Any],
-    uri: str,
-    user: str,
-    password: str,
-    database: str | None = None,
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a saved Cypher query read-only; returns (columns, rows).
-
-    Connection problems raise :class:`SinkError`; a query Neo4j rejects raises
-    :class:`paperkg.queries.QueryError`.
-    """
-
-    def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[dict[str, Any]]]:
-        result = tx.run(cast(LiteralString, query.text), params)
-        columns = list(result.keys())
-        rows = [{k: _plain(rec[k]) for k in columns} for rec in result]
-        return columns, rows
-
-    driver = connect(uri, user, password)
-    try:
-        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-            return session.execute_read(work)
-    except nx.ClientError as exc:
-        if isinstance(exc, nx.AuthError | nx.Forbidden | nx.TokenExpired):
-            raise map_error(exc, uri, user, password) from None
-        raise QueryError(_one_line(f"query {query.name} failed: {_neo4j_message(exc)}", password)) from None
-    except (nx.Neo4jError, nx.DriverError, OSError, ValueError) as exc:
-        raise map_error(exc, uri, user, password) from None
-    finally:
-        driver.close()
+# -- maintenance -------------------------------------------------------------
 
 
 def _auto(
@@ -432,7 +252,7 @@ def _auto(
 ) -> Any:
     driver = connect(uri, user, password)
     try:
-        with _mapped(uri, user, password), driver.session(database=database) as session:
+        with mapped_errors(uri, user, password), driver.session(database=database) as session:
             return fn(session)
     finally:
         driver.close()
