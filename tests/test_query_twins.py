@@ -20,8 +20,9 @@ import pytest
 
 from paperkg.graph import KnowledgeGraph
 from paperkg.queries import list_queries, load_query
+from paperkg.queries.sparql import run_sparql
 from paperkg.sinks.base import write_graph
-from paperkg.sinks.rdf import run_sparql, write_rdf
+from paperkg.sinks.rdf import write_rdf
 from test_rdf_export import hostile_graph
 from test_sparql_queries import EXPECTED, MORE, chain_graph, query_graph
 

@@ -14,16 +14,10 @@ from rdflib import RDF, URIRef
 from paperkg.graph import KnowledgeGraph
 from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.rdf_terms import RdfFormatError, evidence_iri, node_id_from_iri, node_iri
+from paperkg.readers.rdf import graph_from_rdf
 from paperkg.sinks.base import SinkError, write_graph
-from paperkg.sinks.rdf import (
-    RdfFormatError,
-    RdfSink,
-    evidence_iri,
-    graph_from_rdf,
-    node_id_from_iri,
-    node_iri,
-    write_rdf,
-)
+from paperkg.sinks.rdf import RdfSink, write_rdf
 from paperkg.vocab import PKG
 from test_sparql_queries import query_graph
 

@@ -11,7 +11,8 @@ import pytest
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.queries import QueryError, list_queries, load_query
-from paperkg.sinks.rdf import bind_sparql, run_sparql, write_rdf
+from paperkg.queries.sparql import bind_sparql, run_sparql
+from paperkg.sinks.rdf import write_rdf
 
 # -- the graphs (also used by test_query_twins.py) ---------------------------------------------------
 

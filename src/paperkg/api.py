@@ -346,7 +346,7 @@ def query(
     if backend == "rdf":
         if rdf_file is None:
             raise PaperkgError("the rdf backend needs an RDF file to query (an export of the graph)")
-        from paperkg.sinks.rdf import run_sparql
+        from paperkg.queries.sparql import run_sparql
 
         columns, rows = run_sparql(q, values, os.fspath(rdf_file))
     else:

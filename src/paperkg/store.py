@@ -18,6 +18,7 @@ Either way the files equal a full write of the graph.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import marshal
 import os
@@ -542,7 +543,7 @@ def _write_full(
 
 
 def _ttl_spans(sink: RdfSink) -> tuple[NodeSpans, dict[EdgeKey, Span]]:
-    return sink.node_spans, sink.edge_spans
+    return sink.blocks.node_spans, sink.blocks.edge_spans
 
 
 class _TtlWriter:
@@ -558,7 +559,7 @@ class _TtlWriter:
         if self.pid == 0:  # the copy: write, report, and leave without running anything else
             code = 1
             try:
-                result: tuple[str, Any] = ("ok", _write_ttl(self.next, graph, base_iri).spans)
+                result: tuple[str, Any] = ("ok", _write_ttl(self.next, graph, base_iri).blocks.spans)
                 code = 0
             except KeyboardInterrupt:
                 result = ("interrupted", None)
@@ -659,11 +660,12 @@ def _write_ttl_changes(path: Path, graph: PartialGraph) -> TtlChanges:
     """Write ``graph``'s changes into graph.ttl in place: the blocks of its changed nodes and
     edges are blanked (spaces: Turtle ignores them), and their new blocks and those of the new
     nodes and edges are appended. The file's triples are then those of a full write."""
-    from paperkg.sinks.rdf import RdfSink
+    from paperkg.sinks.turtle_blocks import TurtleBlocks
 
     state = graph.state
     assert state.ttl_iri is not None
-    sink = RdfSink(path, "ttl", state.ttl_iri, memory=True, record=True)
+    buf = io.BytesIO()
+    sink = TurtleBlocks(buf, state.ttl_iri, record=True)
     for key in (*graph.new_edges, *graph.old_edges):
         for nid in key[:2]:
             if nid not in graph.new_nodes:
@@ -679,7 +681,8 @@ def _write_ttl_changes(path: Path, graph: PartialGraph) -> TtlChanges:
         (state.edges_ttl.get(state.edge_row[k]), k, sink.edge_text(_edge(k, graph.g.edges[k])))
         for k in graph.old_edges
     ]
-    added = sink.getvalue()
+    sink.flush()
+    added = buf.getvalue()
     try:
         with open(path, "r+b") as f:
             fd = f.fileno()
