@@ -15,7 +15,8 @@ import pytest
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.base import SinkError, write_graph
-from paperkg.sinks.html import HtmlSink, fast_layout, json_for_script, vis_network_js
+from paperkg.sinks.html import HtmlSink, json_for_script, vis_network_js
+from paperkg.sinks.html.layout import fast_layout
 
 EVIL = "<img src=x onerror=window.__pwned=1></script><script>window.__pwned=1</script>&amp;\u2028\u2029"
 DATA_RE = re.compile(r'<script type="application/json" id="paperkg-data">(.*?)</script>', re.DOTALL)
