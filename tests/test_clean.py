@@ -8,6 +8,7 @@ import spacy
 from paperkg.extraction import clean
 from paperkg.extraction.components import make_nlp
 from paperkg.extraction.stages import RULES
+from paperkg.extraction.state import doc_state
 from paperkg.extraction.urls import find_urls
 from paperkg.model import Field, Paper, Source
 
@@ -124,7 +125,7 @@ def test_blank_english_doc_drop_noise() -> None:
     from paperkg.extraction.stages import Cand
 
     cands = [Cand(t.i, t.i + 1, t.text, "shape") for t in doc if t.text not in ("Using", "and")]
-    kept = clean.drop_noise(doc, cands)
+    kept = clean.drop_noise(doc_state(doc), cands)
     assert [c.text for c in kept] == ["VLM^2-Bench"]
     # Without ML evidence a shape-only name has no evidence of its own (find_candidates drops it).
     assert not any(clean.has_own_evidence(c) for c in kept)
@@ -168,7 +169,7 @@ def test_repo_id_on_the_candidate() -> None:
     nlp = make_nlp(spans=False)
     text = "We fine-tune Qwen/Qwen2.5-Coder-32B-Instruct on a new dataset for LLM training."
     doc = nlp(text)
-    by_text = {c.text: c for c in doc.user_data["paperkg_cands"]}
+    by_text = {c.text: c for c in doc_state(doc).cands}
     assert by_text["Qwen2.5-Coder-32B-Instruct"].repo_id == "Qwen/Qwen2.5-Coder-32B-Instruct"
     assert "Qwen" not in by_text
 

@@ -3,16 +3,15 @@ names and before cue nouns; and the merge of their candidates into non-overlappi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
 
 from paperkg.extraction.lexicon import Lexicon
-from paperkg.extraction.lists import coordination_lists
 from paperkg.extraction.names import HAS_DIGIT, SIZE, VERSION, YEARISH, is_capitalized_word, name_part
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import arrays, positions
+from paperkg.extraction.tokens import TokArrays, positions
 from paperkg.extraction.type_rules import cue_of
 from paperkg.keys import name_key
 from paperkg.model import EntityType
@@ -30,21 +29,21 @@ def registry_matcher(nlp_or_vocab: Any, lex: Lexicon, make_doc: Any) -> PhraseMa
 
 
 def registry_spans(
-    doc: Doc, lex: Lexicon, max_len: int = 6, matcher: PhraseMatcher | None = None
+    a: TokArrays, lex: Lexicon, max_len: int = 6, matches: Iterable[tuple[int, int, int]] | None = None
 ) -> list[Cand]:
     """Longest registry surfaces found in the doc (case-insensitive unless the entry says not).
 
-    With ``matcher`` (see :func:`registry_matcher`) only the places it finds are checked."""
+    With ``matches`` (what a :func:`registry_matcher` finds in the doc: match id, start, end)
+    only the places they give are checked."""
     out: list[Cand] = []
     i = 0
-    n = len(doc)
-    first = lex.first_words
-    a = arrays(doc)
     texts, P = a.text, a.is_punct
+    n = len(texts)
+    first = lex.first_words
     starts: dict[int, int] | None = None
-    if matcher is not None:
+    if matches is not None:
         starts = {}
-        for _, s0, e0 in matcher(doc):
+        for _, s0, e0 in matches:
             starts[s0] = max(starts.get(s0, 0), e0 - s0)
     order = sorted(starts) if starts is not None else None
     k = 0
@@ -73,7 +72,7 @@ def registry_spans(
                 if entry is not None and not (
                     j - i == 1 and a.is_lower[i] and not entry.case_sensitive and len(texts[i]) < 5
                 ):
-                    end = extend_version(doc, i, j, lex, registry=True)
+                    end = extend_version(a, i, j, lex, registry=True)
                     # Datasets and benchmarks swap roles between papers: context may retype them.
                     strength = 3 if entry.type is EntityType.MODEL else 1
                     hit = Cand(i, end, a.span_text(i, end), "registry", entry.type, strength, confidence=0.95)
@@ -91,10 +90,9 @@ def lex_name(lex: Lexicon, surface: str) -> str | None:
     return e.name if e else None
 
 
-def extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool = False) -> int:
+def extend_version(a: TokArrays, start: int, end: int, lex: Lexicon, registry: bool = False) -> int:
     """Extend a name over a following version, size or tier: "Gemini 1.5 Pro", "Qwen2-VL 7B"."""
     quals = lex.word_set("version_qualifiers")
-    a = arrays(doc)
     T = a.text
     n = len(T)
     j = end
@@ -118,10 +116,9 @@ def extend_version(doc: Doc, start: int, end: int, lex: Lexicon, registry: bool 
     return j
 
 
-def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
+def shape_candidates(a: TokArrays, lex: Lexicon) -> list[Cand]:
     """Name-shaped tokens (with their versions) that are not generic terms."""
     out: list[Cand] = []
-    a = arrays(doc)
     T = a.text
     n = len(T)
     i = 0
@@ -142,21 +139,22 @@ def shape_candidates(doc: Doc, lex: Lexicon) -> list[Cand]:
         if stem != text:
             out.append(Cand(i, i + 1, stem, "shape"))
             continue
-        end = extend_version(doc, i, i + 1, lex)
+        end = extend_version(a, i, i + 1, lex)
         out.append(Cand(i, end, a.span_text(i, end), "shape"))
         i = end
     return out
 
 
 def list_candidates(
-    doc: Doc, known: list[Cand], lex: Lexicon, lists: list[list[tuple[int, int]]] | None = None
+    a: TokArrays, known: list[Cand], lex: Lexicon, lists: list[list[tuple[int, int]]]
 ) -> list[Cand]:
     """Capitalized single words in a list whose other items are names: "ImageNet, Taskonomy and NYUv2".
 
-    ``lists`` are the doc's coordination lists, or those near ``known`` (all when not given)."""
+    ``lists`` are the doc's coordination lists (:func:`~paperkg.extraction.lists.coordination_lists`),
+    or those near ``known``."""
     starts = {c.start: c for c in known}
     out: list[Cand] = []
-    for items in coordination_lists(doc) if lists is None else lists:
+    for items in lists:
         named = [starts[s] for s, _ in items if s in starts]
         if len(named) < max(1, (len(items) + 1) // 2):
             continue
@@ -165,8 +163,8 @@ def list_candidates(
         for s, e in items:
             if s in starts or e - s != 1:
                 continue
-            w = arrays(doc).text[s]
-            if is_capitalized_word(w) and not lex.is_generic(w) and not arrays(doc).is_sent_start(s):
+            w = a.text[s]
+            if is_capitalized_word(w) and not lex.is_generic(w) and not a.is_sent_start(s):
                 out.append(Cand(s, e, w, "list", ty, 1 if ty else 0, confidence=0.55))
     return out
 
@@ -190,10 +188,9 @@ _CUE_LEAD = (
 )
 
 
-def cue_candidates(doc: Doc, lex: Lexicon, taken: set[int]) -> list[Cand]:
+def cue_candidates(a: TokArrays, lex: Lexicon, taken: set[int]) -> list[Cand]:
     """Capitalized words right before a dataset or benchmark noun: "the Taskonomy dataset",
     "the NPS Chat Corpus", "SCATE corpus"."""
-    a = arrays(doc)
     heads = _data_heads(lex)
     out: list[Cand] = []
     if heads.isdisjoint(a.lower):

@@ -28,12 +28,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc
-
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import TokArrays, arrays
+from paperkg.extraction.state import DocState
+from paperkg.extraction.tokens import TokArrays
 
 
 def _words(text: str) -> frozenset[str]:
@@ -247,17 +246,17 @@ def _repo_matches(text: str) -> list[re.Match[str]]:
 
 # ---------------------------------------------------------------- candidates
 def drop_noise(
-    doc: Doc, cands: list[Cand], ml: bool = True, lex: Lexicon | None = None, quantities: bool = True
+    state: DocState, cands: list[Cand], ml: bool = True, lex: Lexicon | None = None, quantities: bool = True
 ) -> list[Cand]:
     """The candidates that are not LaTeX or quantities, superscript names shown plainly. With
     ``ml=False`` (a text without ML evidence, :func:`speaks_of_ml`) no registry name that touches
     LaTeX is kept either ("pi_0" is one in a robotics abstract, a pion in a physics one). A
     name of the registry (``lex``) written with a subscript stays in ML text too. With
     ``quantities=False`` only LaTeX is dropped (nothing to do in a text without any)."""
-    a = arrays(doc)
-    noise = doc.user_data.get("paperkg_noise")
+    a = state.tokens
+    noise = state.noise
     if noise is None:
-        noise = doc.user_data["paperkg_noise"] = noise_spans(a.string)
+        noise = state.noise = noise_spans(a.string)
     if not noise and not quantities:
         return cands
     out: list[Cand] = []
@@ -300,10 +299,9 @@ def has_own_evidence(c: Cand, lex: Lexicon | None = None) -> bool:
     return lex is not None and lex.lookup(c.text) is not None
 
 
-def with_repo_ids(doc: Doc, cands: list[Cand]) -> list[Cand]:
+def with_repo_ids(a: TokArrays, cands: list[Cand]) -> list[Cand]:
     """Candidates with each repo id's name one candidate carrying the id ("Qwen/Qwen2.5-7B":
     "Qwen2.5-7B" with ``repo_id``), and no candidate inside its organisation ("Qwen")."""
-    a = arrays(doc)
     ids = repo_ids(a.string)
     if not ids:
         return cands

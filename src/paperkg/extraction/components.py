@@ -23,10 +23,10 @@ from paperkg.extraction.candidates import (
 )
 from paperkg.extraction.find import find_candidates
 from paperkg.extraction.lexicon import Lexicon, load_lexicon
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.state import DocState, doc_state
+from paperkg.model import Field
 
 SPANS_KEY = "paperkg"
-CANDS_KEY = "paperkg_cands"  # the same candidates as plain records (Cand), in doc.user_data
 
 # A name with a parenthesised lower-case tail stays one token: "GPT-4V(ision)".
 _TOKEN_MATCH = re.compile(r"^[A-Za-z0-9][\w.\-/+]*\([a-z]+\)$")
@@ -37,13 +37,15 @@ URL_MATCH = re.compile(r"(?u)(?=[^.]*\..)" + URL_PATTERN).match
 # How many whitespace-separated strings the tokenizer remembers the split of (spaCy's default is
 # 10,000, which a corpus of a few thousand abstracts fills; each entry is a few dozen bytes).
 TOKENIZER_CACHE = 200_000
-# The lexeme attributes the rules read (arrays, and Token.is_alpha / lower_).
+# The lexeme attributes lean lexemes keep: those the token arrays read (lower case, lower-case,
+# punctuation) and whether a word is alphabetic (Token.is_alpha).
 _RULE_ATTRS = (LOWER, IS_ALPHA, IS_LOWER, IS_PUNCT)
 
 
 def make_nlp(registry: str | None = None, spans: bool = True, lean_lexemes: bool = False) -> Language:
-    """The pipeline. With ``spans=False`` the component keeps its candidates in ``doc.user_data``
-    only, without making a spaCy ``Span`` for each (the extractor reads the records).
+    """The pipeline. With ``spans=False`` the component keeps its candidates in the doc's state
+    (``doc._.paperkg.cands``) only, without making a spaCy ``Span`` for each (the extractor
+    reads the records).
 
     With ``lean_lexemes=True`` a new word's lexeme gets only the attributes the rules read
     (lower case, alphabetic, lower-case, punctuation). spaCy otherwise computes some twenty for
@@ -95,9 +97,9 @@ def create_entities_component(
 
 
 class EntitiesComponent:
-    """Finds candidate entity mentions and their type and role evidence in one field's text.
-
-    ``doc.user_data["field"]`` is ``"title"`` or ``"abstract"`` (default abstract).
+    """Finds candidate entity mentions and their type and role evidence in one field's text,
+    and keeps them in the doc's state (:mod:`paperkg.extraction.state`), whose field says
+    whether the doc is a title or an abstract (an abstract for a doc made without a state).
     """
 
     def __init__(self, lex: Lexicon, matcher: PhraseMatcher | None = None, spans: bool = True) -> None:
@@ -105,35 +107,44 @@ class EntitiesComponent:
         self.matcher = matcher
         self.spans = spans
 
-    def __call__(self, doc: Doc, ml: bool | None = None) -> Doc:
-        """Find the candidates of ``doc``. ``ml``: does the paper speak of machine learning
-        (:func:`clean.speaks_of_ml`)? By default, judged from this doc's words alone."""
-        if ml is None:
-            ml = clean.speaks_of_ml(arrays(doc).lower)
-        cands = find_candidates(doc, self.lex, doc.user_data.get("field") == "title", self.matcher, ml)
-        if self.spans:
-            doc.spans[SPANS_KEY] = [
-                Span(doc, c.start, c.end, label=c.type.value if c.type else "entity") for c in cands
-            ]
-        doc.user_data[CANDS_KEY] = cands
-        return doc
+    def __call__(self, doc: Doc) -> Doc:
+        """Find the candidates of ``doc``, judging whether it speaks of machine learning
+        (:func:`clean.speaks_of_ml`) by its own words alone."""
+        return self._alone(doc, doc_state(doc))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
         """As ``__call__`` on each doc, a title and the abstract after it judged together: the ML
         evidence is the paper's (the extractor gives each paper's title, then its abstract)."""
-        title: Doc | None = None
+        title: tuple[Doc, DocState] | None = None
         for doc in docs:
-            if doc.user_data.get("field") == "title":
+            state = doc_state(doc)
+            if state.field is Field.TITLE:
                 if title is not None:
-                    yield self(title)
-                title = doc
+                    yield self._alone(*title)
+                title = doc, state
                 continue
             if title is None:
-                yield self(doc)
+                yield self._alone(doc, state)
                 continue
-            ml = clean.speaks_of_ml(arrays(title).lower + arrays(doc).lower)
-            yield self(title, ml)
-            yield self(doc, ml)
+            tdoc, tstate = title
+            ml = clean.speaks_of_ml(tstate.tokens.lower + state.tokens.lower)
+            yield self._find(tdoc, tstate, ml)
+            yield self._find(doc, state, ml)
             title = None
         if title is not None:
-            yield self(title)
+            yield self._alone(*title)
+
+    def _alone(self, doc: Doc, state: DocState) -> Doc:
+        """:meth:`_find` on a doc judged by its own words."""
+        return self._find(doc, state, clean.speaks_of_ml(state.tokens.lower))
+
+    def _find(self, doc: Doc, state: DocState, ml: bool) -> Doc:
+        """Find the candidates of ``doc`` (whose state is ``state``); ``ml``: does its paper
+        speak of machine learning?"""
+        cands = find_candidates(doc, state, self.lex, self.matcher, ml)
+        if self.spans:
+            doc.spans[SPANS_KEY] = [
+                Span(doc, c.start, c.end, label=c.type.value if c.type else "entity") for c in cands
+            ]
+        state.cands = cands
+        return doc

@@ -12,13 +12,14 @@ from itertools import compress
 from spacy.tokens import Doc
 
 from paperkg import __version__
-from paperkg.extraction.components import CANDS_KEY, make_nlp
+from paperkg.extraction.components import make_nlp
 from paperkg.extraction.lexicon import Lexicon, load_lexicon
 from paperkg.extraction.loose import loose_spans
 from paperkg.extraction.names import SIZE, is_nameish
 from paperkg.extraction.roles import appositive_intro, intro_token_ranges
 from paperkg.extraction.stages import RULES, Cand, Decider, Decision, EntityCandidate, PaperCandidates
-from paperkg.extraction.tokens import TokArrays, arrays, positions
+from paperkg.extraction.state import DocState, attach, doc_state
+from paperkg.extraction.tokens import TokArrays, positions
 from paperkg.extraction.type_rules import context_type, cue_type, name_shape_type
 from paperkg.extraction.urls import classify_url, find_urls
 from paperkg.keys import name_key
@@ -128,8 +129,7 @@ class Extractor:
                 for f in (Field.TITLE, Field.ABSTRACT):
                     text = p.text(f)
                     d = self.nlp.make_doc(text)
-                    d.user_data["field"] = f.value
-                    d.user_data["text"] = text  # Doc.text would join the tokens again
+                    attach(d, f, text)
                     yield d
 
         processed = self.nlp.pipe(docs(), batch_size=self.batch_size * 2)
@@ -145,10 +145,6 @@ def _default_decider(registry: str | None) -> Decider:
     return default_decider(registry)
 
 
-def _sentence(doc: Doc, start: int) -> str:
-    return arrays(doc).sentence_text(start)[2]
-
-
 def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = False) -> PaperCandidates:
     """Stage 2: fold the candidate spans of a paper's two fields into one candidate per name.
 
@@ -156,23 +152,22 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
     (:mod:`paperkg.extraction.loose`), which the rules never keep: a learned decider judges them."""
     accs: dict[str, _Acc] = {}
     order: list[str] = []
-    fields = ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc))
+    tstate, astate = doc_state(tdoc), doc_state(adoc)
+    fields = ((Field.TITLE, tstate), (Field.ABSTRACT, astate))
     title_keys: set[str] = set()
-    for f, doc in fields:
-        title_keys |= _fold(accs, order, f, doc)
-    _add_title_names(accs, title_keys, adoc)
+    for f, state in fields:
+        title_keys |= _fold(accs, order, f, state)
+    _add_title_names(accs, title_keys, astate.tokens)
     # Acronyms a paper defines as plain concepts ("electrocardiogram (ECG)") are not names anywhere in it.
-    generic = set(tdoc.user_data.get("generic_acronyms", ())) | set(
-        adoc.user_data.get("generic_acronyms", ())
-    )
-    for key, long in tdoc.user_data.get("long_forms", {}).items():
+    generic = tstate.concepts | astate.concepts
+    for key, long in tstate.long_forms.items():
         if key in accs and long not in accs[key].aliases:
             accs[key].aliases.append(long)
     parts = _name_parts(accs, order, lex)
     if parts:
         _add_parts(accs, order, fields, parts)
-    lower_words = LowerWords(tdoc, adoc)
-    loose_keys = _add_loose(accs, order, tdoc, adoc, lex, lower_words) if loose else set()
+    lower_words = LowerWords(tstate.tokens, astate.tokens)
+    loose_keys = _add_loose(accs, order, fields, lex, lower_words) if loose else set()
     cands = []
     for key in order:
         acc = accs[key]
@@ -201,12 +196,12 @@ def collect(paper: Paper, tdoc: Doc, adoc: Doc, lex: Lexicon, loose: bool = Fals
     return PaperCandidates(paper, tdoc, adoc, tuple(cands))
 
 
-def _fold(accs: dict[str, _Acc], order: list[str], f: Field, doc: Doc) -> set[str]:
+def _fold(accs: dict[str, _Acc], order: list[str], f: Field, state: DocState) -> set[str]:
     """Add one field's candidates to ``accs`` (new names to ``order``); the keys of the title's
     own names (before its colon)."""
-    a = arrays(doc)
+    a = state.tokens
     title_keys: set[str] = set()
-    for c in doc.user_data[CANDS_KEY]:
+    for c in state.cands:
         key = name_key(c.text)
         if not key:
             continue
@@ -244,10 +239,9 @@ def _mention(a: TokArrays, f: Field, c: Cand) -> Mention:
     )
 
 
-def _add_title_names(accs: dict[str, _Acc], title_keys: set[str], adoc: Doc) -> None:
-    """A paper's own names (from its title) are names wherever they appear in it, even in
-    shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …")."""
-    aa = arrays(adoc)
+def _add_title_names(accs: dict[str, _Acc], title_keys: set[str], aa: TokArrays) -> None:
+    """A paper's own names (from its title) are names wherever they appear in its abstract
+    (``aa``), even in shapes the candidate rules skip ("4M" in "4M: Massively Multimodal …")."""
     norms = aa.key
     for key in title_keys:
         acc = accs[key]
@@ -255,7 +249,7 @@ def _add_title_names(accs: dict[str, _Acc], title_keys: set[str], adoc: Doc) -> 
             start, word = aa.idx[i], aa.text[i]
             if not any(m.field is Field.ABSTRACT and m.start == start for m in acc.mentions):
                 acc.mentions.append(
-                    Mention(Field.ABSTRACT, start, start + len(word), word, _sentence(adoc, i), 0.85)
+                    Mention(Field.ABSTRACT, start, start + len(word), word, aa.sentence_text(i)[2], 0.85)
                 )
 
 
@@ -274,39 +268,46 @@ def _name_parts(accs: dict[str, _Acc], order: list[str], lex: Lexicon) -> dict[s
 
 
 def _add_parts(
-    accs: dict[str, _Acc], order: list[str], fields: Iterable[tuple[Field, Doc]], parts: dict[str, str]
+    accs: dict[str, _Acc], order: list[str], fields: Iterable[tuple[Field, DocState]], parts: dict[str, str]
 ) -> None:
     """Add the mentions of name parts standing alone to ``accs`` (new names to ``order``)."""
     wanted = set(parts.values())
-    for f, doc in fields:
-        texts = arrays(doc).text
+    for f, state in fields:
+        a = state.tokens
+        texts = a.text
         if wanted.isdisjoint(texts):
             continue
         for i in [i for i, text in enumerate(texts) if text in wanted]:
-            t = doc[i]
-            k = name_key(t.text)
-            if k in parts and t.text == parts[k]:
+            text, start = texts[i], a.idx[i]
+            k = name_key(text)
+            if k in parts and text == parts[k]:
                 acc = accs.get(k)
                 if acc is None:
-                    acc = accs[k] = _Acc(name=t.text, sources={"part"})
+                    acc = accs[k] = _Acc(name=text, sources={"part"})
                     order.append(k)
-                if not any(m.field is f and m.start == t.idx for m in acc.mentions):
-                    acc.mentions.append(Mention(f, t.idx, t.idx + len(t), t.text, _sentence(doc, t.i), 0.7))
+                if not any(m.field is f and m.start == start for m in acc.mentions):
+                    acc.mentions.append(
+                        Mention(f, start, start + len(text), text, a.sentence_text(i)[2], 0.7)
+                    )
 
 
 def _add_loose(
-    accs: dict[str, _Acc], order: list[str], tdoc: Doc, adoc: Doc, lex: Lexicon, lower_words: LowerWords
+    accs: dict[str, _Acc],
+    order: list[str],
+    fields: Iterable[tuple[Field, DocState]],
+    lex: Lexicon,
+    lower_words: LowerWords,
 ) -> set[str]:
     """Add the loose candidates of both fields to ``accs``; their keys."""
     words = lower_words.all()
     added: set[str] = set()
     # The long forms of the paper's acronyms are aliases of them, not names of their own.
     long_forms = [x.lower() for acc in accs.values() for x in acc.aliases]
-    for f, doc in ((Field.TITLE, tdoc), (Field.ABSTRACT, adoc)):
-        a = arrays(doc)
-        taken = {i for c in doc.user_data[CANDS_KEY] for i in range(c.start, c.end)}
-        intro = intro_token_ranges(doc, lex) if f is Field.ABSTRACT else []
-        for s, e, gen in loose_spans(doc, lex, taken, words, f is Field.TITLE):
+    for f, state in fields:
+        a = state.tokens
+        taken = {i for c in state.cands for i in range(c.start, c.end)}
+        intro = intro_token_ranges(a, lex) if f is Field.ABSTRACT else []
+        for s, e, gen in loose_spans(a, lex, taken, words, f is Field.TITLE):
             text = a.span_text(s, e)
             key = name_key(text)
             if not key or (key in accs and key not in added):
@@ -325,14 +326,14 @@ def _add_loose(
             c = Cand(s, e, text, "loose")
             for ty, st in (
                 name_shape_type(text),
-                cue_type(doc, s, e, lex),
-                (context_type(doc, s, lex), 1),
+                cue_type(a, s, e, lex),
+                (context_type(a, s, lex), 1),
             ):
                 if ty is not None:
                     acc.votes[ty] = max(acc.votes.get(ty, 0), st)
             if f is Field.TITLE:
                 acc.from_title |= s == 0 and e < len(a.text) and a.text[e] == ":"
-            elif any(lo <= s < hi and s - lo <= 3 for lo, hi in intro) or appositive_intro(doc, c, lex):
+            elif any(lo <= s < hi and s - lo <= 3 for lo, hi in intro) or appositive_intro(a, c, lex):
                 acc.introduced = True
     return added
 
@@ -362,7 +363,7 @@ def build(pc: PaperCandidates, decisions: Sequence[Decision]) -> PaperExtraction
                 ids=c.ids,
             )
         )
-    entities = link_trained_on(entities, adoc)
+    entities = link_trained_on(entities, doc_state(adoc).tokens)
     urls = []
     for f, text in ((Field.TITLE, paper.title), (Field.ABSTRACT, paper.abstract)):
         for u in find_urls(text):
@@ -424,10 +425,10 @@ def _last_before(e: ExtractedEntity, pos: int) -> int:
     return max((x.start for x in e.mentions if x.field is Field.ABSTRACT and x.start < pos), default=-1)
 
 
-def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[ExtractedEntity]:
-    """The model nearest before "trained on" and the datasets right after it, in one sentence: the
-    model was trained on them ("LexVLA, trained on the CC-12M multi-modal dataset, …")."""
-    a = arrays(adoc)
+def link_trained_on(entities: list[ExtractedEntity], a: TokArrays) -> list[ExtractedEntity]:
+    """The model nearest before "trained on" and the datasets right after it, in one sentence of
+    the abstract (``a``): the model was trained on them ("LexVLA, trained on the CC-12M
+    multi-modal dataset, …")."""
     if not entities:
         return entities
     links: dict[str, list[str]] = {}
@@ -454,17 +455,16 @@ def link_trained_on(entities: list[ExtractedEntity], adoc: Doc) -> list[Extracte
 
 
 class LowerWords:
-    """The lower-case words of a paper's two fields, collected on first use."""
+    """The lower-case words of a paper's two fields (their token views), collected on first use."""
 
-    def __init__(self, *docs: Doc) -> None:
-        self.docs = docs
+    def __init__(self, *fields: TokArrays) -> None:
+        self.fields = fields
         self.words: set[str] | None = None
 
     def all(self) -> set[str]:
         if self.words is None:
             self.words = set()
-            for d in self.docs:
-                a = arrays(d)
+            for a in self.fields:
                 self.words.update(compress(a.text, a.is_lower))
         return self.words
 

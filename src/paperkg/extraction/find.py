@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from spacy.matcher import PhraseMatcher
@@ -27,17 +28,12 @@ from paperkg.extraction.candidates import (
 )
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.lists import coordination_lists, list_types, listed_starts
-from paperkg.extraction.mentions import (
-    acronym_definitions,
-    is_title_case,
-    mention_end,
-    mention_start,
-    span_key,
-)
+from paperkg.extraction.mentions import acronym_definitions, is_title_case, mention_end, mention_start
 from paperkg.extraction.roles import appositive_intro, intro_name_runs, intro_token_ranges
 from paperkg.extraction.stages import Cand
+from paperkg.extraction.state import DocState
 from paperkg.extraction.titles import spelled_out, title_cue_types, title_names
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.tokens import TokArrays
 from paperkg.extraction.type_rules import (
     campaign_type,
     context_type,
@@ -47,7 +43,8 @@ from paperkg.extraction.type_rules import (
     name_shape_type,
     parenthetical_use,
 )
-from paperkg.model import EntityType
+from paperkg.keys import name_key
+from paperkg.model import EntityType, Field
 
 Lists = list[list[tuple[int, int]]]
 
@@ -80,52 +77,60 @@ class FieldEvidence:
 
 
 def find_candidates(
-    doc: Doc, lex: Lexicon, is_title: bool = False, matcher: PhraseMatcher | None = None, ml: bool = True
+    doc: Doc, state: DocState, lex: Lexicon, matcher: PhraseMatcher | None = None, ml: bool = True
 ) -> list[Cand]:
-    """All candidate mentions in one field, typed and with their role evidence. LaTeX and
-    quantities are never candidates; with ``ml=False`` (a text that does not speak of machine
-    learning) only names with evidence of their own (:func:`clean.has_own_evidence`)."""
-    title_cands = title_names(doc, lex) if is_title else []
-    base = _named(doc, lex, title_cands, matcher)
+    """All candidate mentions in one field (``doc``, whose state says whether it is a title),
+    typed and with their role evidence. LaTeX and quantities are never candidates; with
+    ``ml=False`` (a text that does not speak of machine learning) only names with evidence of
+    their own (:func:`clean.has_own_evidence`). The acronyms of plain concepts and a title's
+    spelled-out long form go to ``state``."""
+    a = state.tokens
+    is_title = state.field is Field.TITLE
+    title_cands = title_names(a, lex) if is_title else []
+    base = _named(state, lex, title_cands, None if matcher is None else matcher(doc))
     if title_cands:
-        base = _without_spelled_out(doc, title_cands[-1], base)
-    acronyms = _acronyms(doc, lex, base)
-    doc.user_data.setdefault("generic_acronyms", set()).update(acronyms.concepts)
+        base = _without_spelled_out(state, title_cands[-1], base)
+    acronyms = _acronyms(a, lex, base)
+    state.concepts |= acronyms.concepts
     base = [c for c in base if c.start not in acronyms.drop and not acronyms.in_long_form(c.start)]
-    intro = intro_token_ranges(doc, lex)
-    cands, lists = _more(doc, lex, base, intro, is_title, ml)
+    intro = intro_token_ranges(a, lex)
+    cands, lists = _more(state, lex, base, intro, is_title, ml)
     evidence = FieldEvidence(
         acronyms,
-        _title_cues(doc, lex, title_cands),
-        list_types(doc, lex, lists),
-        listed_starts(doc, cands, lists),
-        _intro_firsts(doc, cands, intro),
+        _title_cues(a, lex, title_cands),
+        list_types(a, lex, lists),
+        listed_starts(cands, lists),
+        _intro_firsts(a, cands, intro),
     )
-    out = [_finished(doc, c, lex, evidence) for c in cands]
+    out = [_finished(a, c, lex, evidence) for c in cands]
     return out if ml else [c for c in out if clean.has_own_evidence(c, lex)]
 
 
-def _named(doc: Doc, lex: Lexicon, title_cands: list[Cand], matcher: PhraseMatcher | None) -> list[Cand]:
-    """Stage 1: the title's names, registry surfaces and name-shaped tokens, without LaTeX."""
-    reg = registry_spans(doc, lex, matcher=matcher)
-    shape = shape_candidates(doc, lex)
-    return clean.drop_noise(doc, merge_candidates(title_cands, reg, shape), lex=lex, quantities=False)
+def _named(
+    state: DocState, lex: Lexicon, title_cands: list[Cand], matches: Iterable[tuple[int, int, int]] | None
+) -> list[Cand]:
+    """Stage 1: the title's names, registry surfaces (at the registry matcher's ``matches``)
+    and name-shaped tokens, without LaTeX."""
+    reg = registry_spans(state.tokens, lex, matches=matches)
+    shape = shape_candidates(state.tokens, lex)
+    return clean.drop_noise(state, merge_candidates(title_cands, reg, shape), lex=lex, quantities=False)
 
 
-def _without_spelled_out(doc: Doc, title_cand: Cand, base: list[Cand]) -> list[Cand]:
+def _without_spelled_out(state: DocState, title_cand: Cand, base: list[Cand]) -> list[Cand]:
     """ "COSMO: COntrastive Streamlined MultimOdal Model": the words after the colon spell the
-    name; they are its long form (kept on the doc), not names of their own."""
-    if title_cand.end + 1 >= len(doc):
+    name; they are its long form (kept on the state), not names of their own."""
+    a = state.tokens
+    start = title_cand.end + 1
+    if start >= len(a.text):
         return base
-    after = spelled_out(doc, title_cand.text, title_cand.end + 1)
-    if after <= title_cand.end + 1:
+    after = spelled_out(a, title_cand.text, start)
+    if after <= start:
         return base
-    span = doc[title_cand.end + 1 : after]
-    doc.user_data.setdefault("long_forms", {})[span_key(title_cand.text)] = span.text
-    return [c for c in base if not (span.start <= c.start < span.end)]
+    state.long_forms[name_key(title_cand.text)] = a.span_text(start, after)
+    return [c for c in base if not (start <= c.start < after)]
 
 
-def _acronyms(doc: Doc, lex: Lexicon, base: list[Cand]) -> Acronyms:
+def _acronyms(a: TokArrays, lex: Lexicon, base: list[Cand]) -> Acronyms:
     """Stage 2: what the acronyms defined in parentheses say of the candidates."""
     by_start = {c.start: c for c in base}
     drop: set[int] = set()
@@ -134,32 +139,33 @@ def _acronyms(doc: Doc, lex: Lexicon, base: list[Cand]) -> Acronyms:
     long_types: dict[int, EntityType] = {}
     long_spans: list[tuple[int, int]] = []
     definitions: dict[int, tuple[int, int]] = {}
-    for long, acr in acronym_definitions(doc, lex):
-        c = by_start.get(acr.start)
+    for d in acronym_definitions(a, lex):
+        c = by_start.get(d.acronym)
         if c is None:
             continue
+        long = a.span_text(d.start, d.end)
         # The mention of a defined acronym is the whole definition: "Chinese Penn Treebank (CTB)".
-        defined = (long.start, acr.end + 1)
+        after = d.acronym + 2
+        defined = (d.start, after)
         if c.source == "registry":
-            aliases[c.start] = long.text
+            aliases[c.start] = long
             definitions[c.start] = defined
             continue
-        inner = [b for b in base if long.start <= b.start < long.end and b is not c]
-        if len(inner) == 1 and (inner[0].start, inner[0].end) == (long.start, long.end):
+        inner = [b for b in base if d.start <= b.start < d.end and b is not c]
+        if len(inner) == 1 and (inner[0].start, inner[0].end) == (d.start, d.end):
             # "Senseval-2 (SE2)": the acronym is a short name of a name, not a long form.
             drop.add(c.start)
             aliases[inner[0].start] = c.text
             continue
-        after = acr.end + 1
-        named_by_cue = after < len(doc) and cue_of(doc[after].text, lex) is not None
-        if not named_by_cue and (not is_title_case(long) or lex.is_generic(long.text)):
+        named_by_cue = after < len(a.text) and cue_of(a.text[after], lex) is not None
+        if not named_by_cue and (not is_title_case(a, d.start, d.end) or lex.is_generic(long)):
             drop.add(c.start)  # "electrocardiogram (ECG)": a concept, not a name
-            concepts.add(span_key(c.text))
+            concepts.add(name_key(c.text))
             continue
-        aliases[c.start] = long.text
+        aliases[c.start] = long
         definitions[c.start] = defined
-        long_spans.append((long.start, long.end))
-        ty = _long_form_type(long[-1].lower_, lex)
+        long_spans.append((d.start, d.end))
+        ty = _long_form_type(a.lower[d.end - 1], lex)
         if ty is not None:
             long_types[c.start] = ty
     return Acronyms(frozenset(drop), aliases, long_types, tuple(long_spans), definitions, frozenset(concepts))
@@ -174,58 +180,59 @@ def _long_form_type(last: str, lex: Lexicon) -> EntityType | None:
 
 
 def _more(
-    doc: Doc, lex: Lexicon, base: list[Cand], intro: list[tuple[int, int]], is_title: bool, ml: bool
+    state: DocState, lex: Lexicon, base: list[Cand], intro: list[tuple[int, int]], is_title: bool, ml: bool
 ) -> tuple[list[Cand], Lists]:
     """Stage 3: the candidates with the names introduced, before cue nouns and in lists, without
     quantities; and the coordination lists near them."""
-    base = merge_candidates(base, intro_name_runs(doc, lex, intro))
+    a = state.tokens
+    base = merge_candidates(base, intro_name_runs(a, lex, intro))
     taken = {i for c in base for i in range(c.start, c.end)}
     # Title words are all capitalized, so "A Large-scale Multimodal Dataset" says nothing there.
-    cue = [] if is_title else cue_candidates(doc, lex, taken)
+    cue = [] if is_title else cue_candidates(a, lex, taken)
     base = merge_candidates(base, cue)
     # Only the lists near a candidate can add or type one.
-    lists = coordination_lists(doc, near=[c.start for c in base])
-    lst = list_candidates(doc, base, lex, lists)
-    cands = clean.drop_noise(doc, clean.with_repo_ids(doc, merge_candidates(base, lst)), ml, lex)
+    lists = coordination_lists(a, near=[c.start for c in base])
+    lst = list_candidates(a, base, lex, lists)
+    cands = clean.drop_noise(state, clean.with_repo_ids(a, merge_candidates(base, lst)), ml, lex)
     return cands, lists
 
 
-def _title_cues(doc: Doc, lex: Lexicon, title_cands: list[Cand]) -> dict[int, EntityType | None]:
+def _title_cues(a: TokArrays, lex: Lexicon, title_cands: list[Cand]) -> dict[int, EntityType | None]:
     """The cue noun of the description after a title's colon, for each name before it: one cue
     for every name, or one each in order."""
     if not title_cands:
         return {}
-    cues = title_cue_types(doc, title_cands[-1].end + 1, lex)
+    cues = title_cue_types(a, title_cands[-1].end + 1, lex)
     if len(cues) < len(title_cands):
         cues = cues[:1] * len(title_cands) if len(cues) == 1 else [None] * len(title_cands)
     return {c.start: ty for c, ty in zip(title_cands, cues, strict=False)}
 
 
-def _intro_firsts(doc: Doc, cands: list[Cand], intro: list[tuple[int, int]]) -> set[int]:
+def _intro_firsts(a: TokArrays, cands: list[Cand], intro: list[tuple[int, int]]) -> set[int]:
     """Starts of the first names after "we propose / introduce", and of a second name joined to
     one by "and" or a comma ("we introduce X and Y")."""
-    lower = arrays(doc).lower
+    lower = a.lower
     firsts: set[int] = set()
     for s, e in intro:
         inside = [c for c in cands if s <= c.start < e and c.source != "registry"]
         if inside:
             firsts.add(inside[0].start)
-            for a, b in itertools.pairwise(inside):
-                if a.start in firsts and b.start - a.end <= 2 and lower[a.end] in ("and", ","):
-                    firsts.add(b.start)
+            for x, y in itertools.pairwise(inside):
+                if x.start in firsts and y.start - x.end <= 2 and lower[x.end] in ("and", ","):
+                    firsts.add(y.start)
     return firsts
 
 
-def _finished(doc: Doc, c: Cand, lex: Lexicon, ev: FieldEvidence) -> Cand:
+def _finished(a: TokArrays, c: Cand, lex: Lexicon, ev: FieldEvidence) -> Cand:
     """Stage 5: a candidate with its type and strength, role, aliases and mention span."""
-    in_parens = parenthetical_use(doc, c)
+    in_parens = parenthetical_use(a, c)
     title_cue = ev.title_cues.get(c.start) if c.source == "title" else None
     acronyms = ev.acronyms
     ty, strength = _type_evidence(
-        doc, c, lex, acronyms.long_types.get(c.start), title_cue, ev.list_types.get(c.start), in_parens
+        a, c, lex, acronyms.long_types.get(c.start), title_cue, ev.list_types.get(c.start), in_parens
     )
     introduced = c.introduced or (
-        c.source != "registry" and (c.start in ev.firsts or appositive_intro(doc, c, lex))
+        c.source != "registry" and (c.start in ev.firsts or appositive_intro(a, c, lex))
     )
     defined = acronyms.definitions.get(c.start)
     return Cand(
@@ -239,14 +246,14 @@ def _finished(doc: Doc, c: Cand, lex: Lexicon, ev: FieldEvidence) -> Cand:
         acronyms.aliases.get(c.start, c.alias),
         max(c.confidence, 0.8) if introduced and not c.introduced else c.confidence,
         in_parens or c.start in ev.listed,
-        defined[1] if defined else mention_end(doc, c),
-        defined[0] if defined else mention_start(doc, c, lex),
+        defined[1] if defined else mention_end(a, c),
+        defined[0] if defined else mention_start(a, c, lex),
         c.repo_id,
     )
 
 
 def _type_evidence(
-    doc: Doc,
+    a: TokArrays,
     c: Cand,
     lex: Lexicon,
     long_type: EntityType | None,
@@ -267,13 +274,13 @@ def _type_evidence(
     if strength < 3 and title_cue is not None:
         ty, strength = title_cue, 3
     if strength < 3:
-        t, st = cue_type(doc, c.start, c.end, lex)
+        t, st = cue_type(a, c.start, c.end, lex)
         if t is not None and st > strength:
             ty, strength = t, st
     if strength < 2 and list_type is not None:
         ty, strength = list_type, 2
     if strength < 2:
-        t, st = head_type(doc, c.end, lex)
+        t, st = head_type(a, c.end, lex)
         if t is not None and st > strength:
             ty, strength = t, st
     if strength < 1:
@@ -281,7 +288,7 @@ def _type_evidence(
         if t is None and in_parens:
             t, st = EntityType.DATASET, 1
         if t is None:
-            t, st = context_type(doc, c.start, lex), 1
+            t, st = context_type(a, c.start, lex), 1
         if t is not None:
             ty, strength = t, st
     return ty, strength

@@ -6,11 +6,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
 
-from spacy.tokens import Doc
-
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import TokArrays, arrays, positions
+from paperkg.extraction.tokens import TokArrays, positions
 from paperkg.extraction.type_rules import BEFORE_LINK, cue_of
 from paperkg.model import EntityType
 
@@ -41,19 +39,13 @@ def _name_chunk(a: TokArrays, j: int, k: int, first_item: bool) -> tuple[int, in
     return x, y
 
 
-def coordination_lists(doc: Doc, near: Collection[int] | None = None) -> list[list[tuple[int, int]]]:
+def coordination_lists(a: TokArrays, near: Collection[int] | None = None) -> list[list[tuple[int, int]]]:
     """Items of comma / "and" lists: "COCO, Flickr30K and NoCaps" -> [(i, j), ...] token ranges.
 
     With ``near`` (token positions), only the lists in a stretch holding one of them: a list never
     runs over punctuation other than a comma, so the lists between two such marks are found alike
-    whether the search starts there or at the doc's start. Without it, every list (computed once
-    per doc)."""
-    if near is not None:
-        return _coordination_lists(doc, _stretches(arrays(doc), near))
-    cached = doc.user_data.get("coordination_lists")
-    if cached is None:
-        cached = doc.user_data["coordination_lists"] = _coordination_lists(doc)
-    return cached
+    whether the search starts there or at the doc's start. Without it, every list."""
+    return _coordination_lists(a, None if near is None else _stretches(a, near))
 
 
 def _stretches(a: TokArrays, near: Collection[int]) -> list[tuple[int, int]]:
@@ -93,8 +85,9 @@ def _list_step(lower: Sequence[str], punct: Sequence[bool], j: int) -> tuple[int
     return k, after
 
 
-def _coordination_lists(doc: Doc, spans: list[tuple[int, int]] | None = None) -> list[list[tuple[int, int]]]:
-    a = arrays(doc)
+def _coordination_lists(
+    a: TokArrays, spans: list[tuple[int, int]] | None = None
+) -> list[list[tuple[int, int]]]:
     lower, punct = a.lower, a.is_punct
     lists: list[list[tuple[int, int]]] = []
     i = 0
@@ -183,26 +176,23 @@ def _coordination_lists(doc: Doc, spans: list[tuple[int, int]] | None = None) ->
     return lists
 
 
-def listed_starts(doc: Doc, cands: list[Cand], lists: list[list[tuple[int, int]]] | None = None) -> set[int]:
-    """Starts of candidates that sit in a list with at least one other candidate."""
+def listed_starts(cands: list[Cand], lists: list[list[tuple[int, int]]]) -> set[int]:
+    """Starts of candidates that sit in one of ``lists`` with at least one other candidate."""
     starts = {c.start for c in cands}
     out: set[int] = set()
-    for items in coordination_lists(doc) if lists is None else lists:
+    for items in lists:
         named = [s for s, _ in items if s in starts]
         if len(named) >= 2:
             out.update(named)
     return out
 
 
-def list_types(
-    doc: Doc, lex: Lexicon, lists: list[list[tuple[int, int]]] | None = None
-) -> dict[int, EntityType]:
-    """Types for every item of a list that a cue noun governs: "WikiMEL, RichpediaMEL, and
-    WikiDiverse datasets", "benchmarks such as MME, MMBench and SEED-Bench"."""
+def list_types(a: TokArrays, lex: Lexicon, lists: list[list[tuple[int, int]]]) -> dict[int, EntityType]:
+    """Types for every item of one of ``lists`` that a cue noun governs: "WikiMEL, RichpediaMEL,
+    and WikiDiverse datasets", "benchmarks such as MME, MMBench and SEED-Bench"."""
     out: dict[int, EntityType] = {}
-    a = arrays(doc)
     T, L = a.text, a.lower
-    for items in coordination_lists(doc) if lists is None else lists:
+    for items in lists:
         last_end = items[-1][1]
         ty = cue_of(T[last_end - 1], lex) if items[-1][1] - items[-1][0] >= 2 else None
         if ty is None and last_end < len(T):

@@ -19,7 +19,7 @@ import re
 
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.names import is_nameish
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.tokens import TokArrays
 
 _VERSIONISH = re.compile(r"^(?:[vV]?\d{1,4}(?:\.\d{1,2}){0,2}[a-zA-Z]?|\d+(?:\.\d+)?[BMK])$")
 _INNER = frozenset(("of", "as", "for", "-", "in"))
@@ -32,12 +32,11 @@ def _capish(text: str) -> bool:
     return bool(_CAPWORD.match(text)) and not _NOISE.search(text)
 
 
-def loose_spans(  # type: ignore[no-untyped-def]
-    doc, lex: Lexicon, taken: set[int], lower_words: set[str], title: bool = False
+def loose_spans(
+    a: TokArrays, lex: Lexicon, taken: set[int], lower_words: set[str], title: bool = False
 ) -> list[tuple[int, int, str]]:
     """(start, end, generator) token spans of loose candidates in one doc; ``taken`` holds the
     token positions of the rules' candidates (a loose span may hold them, not start inside one)."""
-    a = arrays(doc)
     T = a.text
     n = len(T)
     out: list[tuple[int, int, str]] = []

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from spacy.tokens import Doc, Span, Token
+from typing import NamedTuple
 
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import arrays, positions
-from paperkg.keys import name_key
+from paperkg.extraction.tokens import TokArrays, positions
 
 
 def long_form_for(acr: str, words: Sequence[str]) -> int | None:
@@ -34,10 +32,18 @@ def long_form_for(acr: str, words: Sequence[str]) -> int | None:
     return len(used.split())
 
 
-def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
-    """Pairs (long form, acronym) for "Long Form Words (LFW)" patterns."""
-    pairs: list[tuple[Span, Span]] = []
-    a = arrays(doc)
+class AcronymDefinition(NamedTuple):
+    """ "Long Form Words (LFW)": the long form is tokens ``start`` to ``end`` (exclusive), the
+    acronym the token ``acronym`` (inside the parentheses after it)."""
+
+    start: int
+    end: int
+    acronym: int
+
+
+def acronym_definitions(a: TokArrays, lex: Lexicon) -> list[AcronymDefinition]:
+    """The "Long Form Words (LFW)" definitions of a doc."""
+    pairs: list[AcronymDefinition] = []
     texts = a.text
     for i in positions(texts, "("):
         if i + 2 >= len(texts) or texts[i + 2] != ")" or i == 0:
@@ -56,14 +62,19 @@ def acronym_definitions(doc: Doc, lex: Lexicon) -> list[tuple[Span, Span]]:
         words = texts[lo:i]
         k = long_form_for(acr, words)
         if k and k <= len(words):
-            pairs.append((doc[i - k : i], doc[i + 1 : i + 2]))
+            pairs.append(AcronymDefinition(i - k, i, i + 1))
     return pairs
 
 
-def is_title_case(span: Span) -> bool:
-    a = arrays(span.doc)
-    words = [t for t in span if t.is_alpha and len(t) > 3 and not a.is_sent_start(t.i)]
-    return bool(words) and all(t.text[0].isupper() for t in words)
+def is_title_case(a: TokArrays, start: int, end: int) -> bool:
+    """Are the longer words of tokens ``start`` to ``end`` (those of more than three letters,
+    not starting a sentence) all capitalized, and is there one?"""
+    words = [
+        w
+        for i, w in enumerate(a.text[start:end], start)
+        if w.isalpha() and len(w) > 3 and not a.is_sent_start(i)
+    ]
+    return bool(words) and all(w[0].isupper() for w in words)
 
 
 _MENTION_HEADS_2 = {
@@ -89,20 +100,19 @@ _MENTION_HEADS = {
 }
 
 
-def mention_start(doc: Doc, c: Cand, lex: Lexicon) -> int:
+def mention_start(a: TokArrays, c: Cand, lex: Lexicon) -> int:
     """Where the mention of ``c`` starts when a language adjective is included ("English Penn Treebank")."""
     langs = lex.pattern_set("language_adjectives")
     campaigns = lex.pattern_set("dataset_name_prefixes")
-    prev = arrays(doc).text[c.start - 1] if c.start > 0 else ""
+    prev = a.text[c.start - 1] if c.start > 0 else ""
     if prev in langs or (prev in campaigns and not c.text.startswith(prev)):
         return c.start - 1  # "English Penn Treebank", "NIST MT03"
     return c.start
 
 
-def mention_end(doc: Doc, c: Cand) -> int:
+def mention_end(a: TokArrays, c: Cand) -> int:
     """Where the mention of ``c`` ends when its head noun and a defining acronym are included,
     as span-annotated corpora mark it ("IMDb dataset", "Stanford Sentiment Treebank (SST)")."""
-    a = arrays(doc)
     j = c.end
     n = len(a.text)
     # "NPS Chat Corpus", "Penn Treebank WSJ corpus": capitalized words, then the head noun.
@@ -128,7 +138,3 @@ def mention_end(doc: Doc, c: Cand) -> int:
     if j + 2 < n and a.text[j] == "(" and a.text[j + 2] == ")" and is_nameish(a.text[j + 1]):
         j += 3
     return j
-
-
-def span_key(span: Span | Token | str) -> str:
-    return name_key(span if isinstance(span, str) else span.text)

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc
-
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.tokens import TokArrays
 from paperkg.extraction.type_rules import ADJECTIVAL_BEFORE
 from paperkg.model import EntityType
 
 
 # ---------------------------------------------------------------- roles
-def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
+def intro_token_ranges(a: TokArrays, lex: Lexicon) -> list[tuple[int, int]]:
     """Token ranges where a named thing is being introduced: after "we propose/introduce…"
     up to the end of the clause, and after "called/named/dubbed"."""
     verbs = lex.word_set("intro_verbs")
     naming = lex.word_set("naming_words")
     triggers = lex.derived("intro_triggers", lambda: verbs | naming)
-    a = arrays(doc)
     lower = a.lower
     out: list[tuple[int, int]] = []
     if triggers.isdisjoint(lower):
@@ -58,11 +55,10 @@ def intro_token_ranges(doc: Doc, lex: Lexicon) -> list[tuple[int, int]]:
     return out
 
 
-def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> list[Cand]:
+def intro_name_runs(a: TokArrays, lex: Lexicon, ranges: list[tuple[int, int]]) -> list[Cand]:
     """A capitalized run right after "we propose/introduce" or "called": "We propose Perceptual
     Fusion, …", "we present Arcana, a …", "we propose Muffin framework"."""
     out: list[Cand] = []
-    a = arrays(doc)
     T, L = a.text, a.lower
     for s, e in ranges:
         k = s
@@ -87,9 +83,8 @@ def intro_name_runs(doc: Doc, lex: Lexicon, ranges: list[tuple[int, int]]) -> li
     return out
 
 
-def appositive_intro(doc: Doc, c: Cand, lex: Lexicon) -> bool:
+def appositive_intro(a: TokArrays, c: Cand, lex: Lexicon) -> bool:
     """ "X, a new benchmark for …" / "X is a novel dataset" / "X: a …" at the start of a sentence."""
-    a = arrays(doc)
     if c.start - a.sentence(c.start)[0] > 2:
         return False
     j = c.end

@@ -3,22 +3,19 @@ a long form spelled out by its capitals ("COSMO: COntrastive Streamlined MultimO
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
-
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.tokens import TokArrays
 from paperkg.extraction.type_rules import cue_of
 from paperkg.model import EntityType
 
 
-def title_names(doc: Doc, lex: Lexicon) -> list[Cand]:
+def title_names(a: TokArrays, lex: Lexicon) -> list[Cand]:
     """The names before a title's colon, "Molmo and PixMo: …" giving two."""
-    c = title_name(doc, lex)
+    c = title_name(a, lex)
     if c is None:
         return []
-    a = arrays(doc)
     T = a.text
     seps = [i for i in range(c.start, c.end) if a.lower[i] in ("and", "&") or T[i] == ","]
     if not seps:
@@ -32,11 +29,10 @@ def title_names(doc: Doc, lex: Lexicon) -> list[Cand]:
     return out
 
 
-def spelled_out(doc: Doc, acronym: str, start: int) -> int:
+def spelled_out(a: TokArrays, acronym: str, start: int) -> int:
     """If the words from ``start`` spell ``acronym`` by their capitals ("COntrastive Streamlined
     MultimOdal Model" for COSMO), the index after them; else ``start``."""
     letters = [c for c in acronym.upper() if c.isalnum()]
-    a = arrays(doc)
     i = start
     k = 0
     while i < len(a.text) and k < len(letters):
@@ -54,9 +50,8 @@ def spelled_out(doc: Doc, acronym: str, start: int) -> int:
     return i if k == len(letters) and i - start >= 2 else start
 
 
-def title_name(doc: Doc, lex: Lexicon) -> Cand | None:
+def title_name(a: TokArrays, lex: Lexicon) -> Cand | None:
     """The name before a title's colon: "CapsFusion: …", "4M-21: …", "MultiModN- …"."""
-    a = arrays(doc)
     T = a.text
     sep = None
     for i, t in enumerate(T[:8]):
@@ -83,13 +78,12 @@ def title_name(doc: Doc, lex: Lexicon) -> Cand | None:
     return Cand(0, sep, head_text, "title", introduced=True, confidence=0.9)
 
 
-def title_cue_types(doc: Doc, sep_end: int, lex: Lexicon) -> list[EntityType | None]:
+def title_cue_types(a: TokArrays, sep_end: int, lex: Lexicon) -> list[EntityType | None]:
     """The head cue noun of each description after a title's colon, in order:
     "…: A Large-scale Multimodal Dataset for …" -> [dataset];
     "…: A Large Vision-Language Model and A Comprehensive Multimodal Dataset" -> [model, dataset].
     A description that starts with a verb ("Evaluating …", "Towards …") gives none."""
     out: list[EntityType | None] = []
-    a = arrays(doc)
     lowers = a.lower[sep_end : sep_end + 16]
     if not lowers or lowers[0].endswith("ing") or lowers[0] in ("towards", "toward", "when", "how"):
         return out

@@ -1,6 +1,6 @@
 """Token arrays: plain-Python views of a doc's tokens (text, lower case, punctuation, keys,
-sentence starts, offsets), built once per doc and read by every rule instead of spaCy ``Token``
-objects (the hot path)."""
+sentence starts, offsets), built once per doc (its state holds them) and read by every rule
+instead of spaCy ``Token`` objects (the hot path)."""
 
 from __future__ import annotations
 
@@ -103,22 +103,21 @@ def _lexeme_info(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool, str]:
     return info
 
 
-def arrays(doc: Doc) -> TokArrays:
-    cached = doc.user_data.get("tok_arrays")
-    if cached is None:
-        string = doc.user_data.get("text") or doc.text
-        if len(doc):
-            cols = doc.to_array([ORTH, IDX])
-            get = _LEXEME_INFO.get
-            infos = [get(o) or _lexeme_info(doc, o) for o in cols[:, 0].tolist()]
-            text, lower, is_lower, is_punct, plain, key = zip(*infos, strict=True)
-            idx = cols[:, 1].tolist()
-        else:
-            text, lower, is_lower, is_punct, plain, key, idx = (), (), (), (), (), (), []
-        starts = _sentence_starts(text, is_punct)
-        cached = TokArrays(text, lower, is_lower, is_punct, plain, key, starts, idx, string)
-        doc.user_data["tok_arrays"] = cached
-    return cached
+def token_arrays(doc: Doc, text: str | None = None) -> TokArrays:
+    """The token views of ``doc``, whose text is ``text`` (``Doc.text`` would join the tokens
+    again) or else the doc's own. Built once per doc, for its state
+    (:func:`paperkg.extraction.state.doc_state`)."""
+    string = text or doc.text
+    if len(doc):
+        cols = doc.to_array([ORTH, IDX])
+        get = _LEXEME_INFO.get
+        infos = [get(o) or _lexeme_info(doc, o) for o in cols[:, 0].tolist()]
+        tok_text, lower, is_lower, is_punct, plain, key = zip(*infos, strict=True)
+        idx = cols[:, 1].tolist()
+    else:
+        tok_text, lower, is_lower, is_punct, plain, key, idx = (), (), (), (), (), (), []
+    starts = _sentence_starts(tok_text, is_punct)
+    return TokArrays(tok_text, lower, is_lower, is_punct, plain, key, starts, idx, string)
 
 
 def positions(items: Sequence[Any], value: object) -> list[int]:

@@ -8,13 +8,11 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from spacy.tokens import Doc
-
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.mentions import long_form_for
 from paperkg.extraction.names import HAS_DIGIT
 from paperkg.extraction.stages import Cand
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.tokens import TokArrays
 from paperkg.model import EntityType
 
 _WS = re.compile(r"\s+")
@@ -57,12 +55,11 @@ ADJECTIVAL_BEFORE = frozenset((*DET, "their", "these", "novel", "newly"))
 BEFORE_LINK = (",", "as", "like", "including", ":", "(", "named", "called", "dubbed", "termed", "namely")
 
 
-def cue_type(doc: Doc, start: int, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
+def cue_type(a: TokArrays, start: int, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
     """Type evidence from cue nouns around a name, with its strength:
     3 for an appositive ("COMPOSITIONCAP, a new dataset for …") or a defining parenthesis
     ("MMEB (Massive Multimodal Embedding Benchmark)"); 2 for an adjacent noun ("the COCO dataset",
     "datasets such as COCO", "a dataset (HumanCaptionHQ)")."""
-    a = arrays(doc)
     T, L, P = a.text, a.lower, a.is_punct
     n = len(T)
     j = end
@@ -127,10 +124,10 @@ def campaign_type(text: str, lex: Lexicon) -> tuple[EntityType | None, int]:
     return None, 0
 
 
-def head_type(doc: Doc, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
+def head_type(a: TokArrays, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
     """ "ACE 2005 data", "CTB test set": a data noun phrase right after the name."""
     one, two = _head_sets(lex)
-    lower = arrays(doc).lower
+    lower = a.lower
     if end < len(lower) and (lower[end] in one or " ".join(lower[end : end + 2]) in two):
         return EntityType.DATASET, 2
     return None, 0
@@ -148,10 +145,10 @@ def _head_sets(lex: Lexicon) -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
-def parenthetical_use(doc: Doc, c: Cand) -> bool:
+def parenthetical_use(a: TokArrays, c: Cand) -> bool:
     """ "question classification (TREC)", "entailment (SNLI)": a name in parentheses after a
     lower-case phrase, naming the data used for it (not an acronym of those words)."""
-    t = arrays(doc).text
+    t = a.text
     return (
         c.start >= 2
         and c.end < len(t)
@@ -163,9 +160,8 @@ def parenthetical_use(doc: Doc, c: Cand) -> bool:
     )
 
 
-def context_type(doc: Doc, start: int, lex: Lexicon) -> EntityType | None:
+def context_type(a: TokArrays, start: int, lex: Lexicon) -> EntityType | None:
     """Words before the mention: "trained on X" a dataset, "evaluated on X" a benchmark."""
-    a = arrays(doc)
     if start == 0:
         return None
     # Allow a list between the cue and this name: "evaluated on A, B and X".

@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from paperkg.extraction.learn.features import candidate_features
+from paperkg.extraction.learn.features import PaperText, candidate_features
 from paperkg.extraction.learn.linear import BUCKETS, Linear, encode, fit, vocabulary
 from paperkg.extraction.lexicon import Lexicon, load_lexicon
 from paperkg.extraction.stages import RULES, Decider, Decision, PaperCandidates
+from paperkg.extraction.state import doc_state
 from paperkg.keys import referee_key
 from paperkg.model import EntityType, Role
 
@@ -34,15 +35,18 @@ HYPER: dict[str, Any] = {"l2": 1e-3, "steps": 300, "min_count": 2}
 TYPES = (EntityType.MODEL, EntityType.DATASET, EntityType.BENCHMARK)
 
 
-def lower_words(pc: PaperCandidates) -> set[str]:
+def paper_text(pc: PaperCandidates) -> PaperText:
+    """What the features of the candidates of ``pc`` read of its paper."""
     from paperkg.extraction.extractor import LowerWords  # that module imports this one lazily
 
-    return LowerWords(pc.title, pc.abstract).all()
+    title, abstract = doc_state(pc.title).tokens, doc_state(pc.abstract).tokens
+    text = pc.paper.title + " " + pc.paper.abstract
+    return PaperText(title, abstract, text, text.lower(), LowerWords(title, abstract).all())
 
 
 def paper_features(pc: PaperCandidates, lex: Lexicon) -> list[list[str]]:
-    words = lower_words(pc)
-    return [candidate_features(pc, c, lex, words) for c in pc.candidates]
+    paper = paper_text(pc)
+    return [candidate_features(pc, c, lex, paper) for c in pc.candidates]
 
 
 class LearnedDecider:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 
 from paperkg.extraction.lexicon import Lexicon
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import EntityCandidate, PaperCandidates
-from paperkg.extraction.tokens import arrays
+from paperkg.extraction.tokens import TokArrays
 from paperkg.extraction.type_rules import name_shape_type
 from paperkg.model import Field
 
@@ -19,6 +20,17 @@ _SHAPE_RUNS = re.compile(r"(.)\1+")
 _UNIT = re.compile(r"^[~+\-±]?\d+(?:[.,]\d+)?\s?[A-Za-z°%$\\]{1,4}$")
 _LATEX = re.compile(r"[$\\^_{}]")
 _DIGIT = re.compile(r"\d")
+
+
+@dataclass(frozen=True, slots=True)
+class PaperText:
+    """What the features of a paper's candidates read of the paper, made once per paper."""
+
+    title: TokArrays  # the title's token views
+    abstract: TokArrays  # the abstract's
+    text: str  # the title and the abstract, a space between them
+    lower: str  # that text in lower case
+    lower_words: set[str]  # the lower-case words of both fields
 
 
 @lru_cache(maxsize=100_000)
@@ -76,22 +88,12 @@ def name_features(name: str) -> tuple[str, ...]:
     return tuple(f)
 
 
-def candidate_features(
-    pc: PaperCandidates,
-    c: EntityCandidate,
-    lex: Lexicon,
-    lower_words: set[str],
-) -> list[str]:
-    """Every feature of one candidate of one paper."""
+def candidate_features(pc: PaperCandidates, c: EntityCandidate, lex: Lexicon, paper: PaperText) -> list[str]:
+    """Every feature of one candidate of one paper (``pc``, whose text is ``paper``)."""
     f = list(name_features(c.name))
     low = c.name.lower()
-    if " " in low or "-" in low:
-        text = pc.abstract.user_data.get("text_lower")
-        if text is None:
-            text = pc.abstract.user_data["text_lower"] = (pc.paper.title + " " + pc.paper.abstract).lower()
-        exact = (pc.paper.title + " " + pc.paper.abstract).count(c.name)
-        if text.count(low) > exact:
-            f.append("lowerphrase")
+    if (" " in low or "-" in low) and paper.lower.count(low) > paper.text.count(c.name):
+        f.append("lowerphrase")
     f.extend("src=" + s for s in c.sources)
     f.append("srcs=" + "+".join(sorted(c.sources)))
     f.append(f"rule={c.rule_type.value}{c.strength}")
@@ -116,7 +118,7 @@ def candidate_features(
         f.append("reg=" + entry.type.value)
     if lex.is_generic(c.name):
         f.append("generic")
-    if c.name.lower() in lower_words and not _DIGIT.search(c.name):
+    if c.name.lower() in paper.lower_words and not _DIGIT.search(c.name):
         f.append("lowerword")
     f.extend(_nesting(pc, c))
     n = len(c.mentions)
@@ -127,16 +129,17 @@ def candidate_features(
     if Field.ABSTRACT not in fields:
         f.append("titleonly")
     for m in c.mentions[:4]:
-        doc = pc.title if m.field is Field.TITLE else pc.abstract
-        f.extend(_context(doc, m.start, m.end, m.field is Field.TITLE))
+        title = m.field is Field.TITLE
+        f.extend(_context(paper.title if title else paper.abstract, m.start, m.end, title))
     # Every feature again, conjoined with the kind of candidate: the rules' or a loose one.
     group = next((s for s in c.sources if s.startswith("loose")), "rule")
     f.extend([group + "|" + x for x in f])
     return f
 
 
-def _context(doc, start: int, end: int, title: bool) -> list[str]:  # type: ignore[no-untyped-def]
-    a = arrays(doc)
+def _context(a: TokArrays, start: int, end: int, title: bool) -> list[str]:
+    """The words around a mention from character ``start`` to ``end`` of a field (its token
+    views ``a``), and where it stands in its sentence."""
     i = _token_at(a.idx, start)
     j = _token_at(a.idx, end - 1) + 1
     n = len(a.text)
