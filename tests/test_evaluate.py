@@ -5,7 +5,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from paperkg.evaluate import assign_folds, cross_validate, per_type, score_papers
+from paperkg.evaluate import (
+    EvalOptions,
+    assign_folds,
+    cross_validate,
+    evaluate_inputs,
+    per_type,
+    score_papers,
+)
 from paperkg.model import Paper, Source
 
 GOLD = [
@@ -79,3 +86,38 @@ def test_cross_validation_of_the_rules(extractor) -> None:  # type: ignore[no-un
     assert out["pooled"]["papers"] == 2 and len(out["folds"]) == 2
     assert sum(f["papers"] for f in out["folds"]) == 2
     assert set(out["pooled"]["per_type"]) == {"model", "dataset", "benchmark"}
+
+
+def test_paper_errors_print_a_heading_and_one_line_per_kind() -> None:
+    _, errors = score_papers(GOLD, PRED)
+    assert [e.id for e in errors] == ["a"]
+    lines = errors[0].lines()
+    assert lines[0] == "\n# a"
+    assert lines[1:] == [
+        "  false_positives: Foo [dataset]",
+        "  misses: MMBench [benchmark]",
+        "  wrong_type: COCO: benchmark (gold dataset)",
+        "  wrong_role: GlowNet: used (gold introduced)",
+    ]
+
+
+def test_evaluate_inputs_scores_and_cross_validates(tmp_path: Path) -> None:
+    papers = tmp_path / "p.jsonl"
+    gold = tmp_path / "g.jsonl"
+    records = [
+        {"id": g["id"], "title": "GlowNet: A Model", "abstract": "We evaluate LLaVA-1.5 on COCO and MMBench."}
+        for g in GOLD
+    ]
+    papers.write_text("".join(json.dumps(r) + "\n" for r in records))
+    gold.write_text("".join(json.dumps(g) + "\n" for g in GOLD))
+    plain = evaluate_inputs([str(papers)], [str(gold)], EvalOptions(decider="rules"))
+    assert plain.figures["papers"] == 2 and set(plain.figures["per_type"]) == {
+        "model",
+        "dataset",
+        "benchmark",
+    }
+    assert plain.lines()[0] == "papers         2"
+    cv = evaluate_inputs([str(papers)], [str(gold)], EvalOptions(decider="rules", cv=2, seed=1))
+    assert (cv.figures["k"], cv.figures["seed"], len(cv.figures["folds"])) == (2, 1, 2)
+    assert cv.lines()[0] == "2-fold cross-validation by paper (seed 1), pooled over the folds:"
+    assert [line.split(":")[0] for line in cv.lines()[-2:]] == ["fold 0", "fold 1"]

@@ -350,61 +350,22 @@ def eval_cmd(
 
     With --cv K, score K-fold cross-validation by paper over the papers of INPUTS that have gold:
     with --decider learned, each fold is decided by a model trained on the other folds' gold."""
-    from paperkg.evaluate import cross_validate, per_type, read_gold_files, score, score_papers, summarize
-    from paperkg.extraction import Extractor
-    from paperkg.extraction.learn import LEARNED_BY_DEFAULT, fit_decider, load_decider
-    from paperkg.extraction.stages import RULES
-    from paperkg.pipeline import PaperIndex, Summary, extract_corpus, read_papers
+    from paperkg.evaluate import EvalOptions, evaluate_inputs
 
     _check_inputs(inputs)
-    learned = decider == "learned" or (decider == "default" and LEARNED_BY_DEFAULT)
-    if not learned:
-        ex = Extractor(registry=registry, decider=RULES)
-    elif cv:  # each fold gets its own decider; the candidates are the learned decider's
-        ex = Extractor(registry=registry, decider=RULES, loose=True)
+    options = EvalOptions(
+        label=label, cv=cv, seed=seed, decider=decider, names=names, strict=strict, registry=registry
+    )
+    evaluation = evaluate_inputs(inputs, gold, options, _reporter(True))
+    if as_json:
+        click.echo(json.dumps(evaluation.figures))
     else:
-        ex = Extractor(registry=registry, decider=load_decider(registry=registry))
-    if cv is not None:
-        gold_records = read_gold_files(gold)
-        papers = list(read_papers(inputs, Summary(), PaperIndex(), strict, _reporter(True)))
-        fit = (lambda pcs, golds: fit_decider(pcs, golds, ex.lex, seed=seed)) if learned else None
-        out = cross_validate(ex, papers, gold_records, cv, seed, fit, names)
-        errors = out.pop("errors")
-        if as_json:
-            click.echo(json.dumps(out))
-        else:
-            click.echo(f"{cv}-fold cross-validation by paper (seed {seed}), pooled over the folds:")
-            for line in summarize(out["pooled"]):
-                click.echo(line)
-            for i, res in enumerate(out["folds"]):
-                d, t = res["detection"], res["typed"]
-                click.echo(
-                    f"fold {i}: papers {res['papers']} detection F1={d['f1']:.3f} typed F1={t['f1']:.3f}"
-                    f" role {res['role_accuracy']:.3f} urls F1={res['urls']['f1']:.3f}"
-                )
-    else:
-        extractions, *_ = extract_corpus(inputs, ex, strict, _reporter(True))
-        preds = [x.to_json(names) for x in extractions]
-        if len(gold) > 1:
-            records = read_gold_files(gold)
-            result, errors = score_papers(records, {str(p["id"]): p for p in preds})
-        else:
-            result, errors = score(gold[0], preds, label)
-        if "detection" in result:
-            records = read_gold_files(gold)
-            result["per_type"] = per_type(records, {str(p["id"]): p for p in preds})
-        if as_json:
-            click.echo(json.dumps(result))
-        else:
-            for line in summarize(result):
-                click.echo(line)
+        for line in evaluation.lines():
+            click.echo(line)
     if show_errors:
-        for e in errors:
-            click.echo(f"\n# {e.id}")
-            for what in ("false_positives", "misses", "wrong_type", "wrong_role", "url_fp", "url_fn"):
-                items = getattr(e, what)
-                if items:
-                    click.echo(f"  {what}: " + "; ".join(items))
+        for e in evaluation.errors:
+            for line in e.lines():
+                click.echo(line)
 
 
 @main.command()

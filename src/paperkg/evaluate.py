@@ -9,13 +9,16 @@ Two kinds of gold are recognized by their records:
   sentence on one label with strict (equal names) and relaxed (one contains the other) F1.
 
 Names are compared after NFKC, lower-casing, and dropping all but letters and digits.
+
+:func:`evaluate_inputs` is what ``paperkg eval`` runs: extract from the inputs (or K-fold
+cross-validate by paper) and score against the gold files.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -51,14 +54,18 @@ class PaperErrors:
     url_fn: list[str] = field(default_factory=list)
 
     def empty(self) -> bool:
-        return not (
-            self.false_positives
-            or self.misses
-            or self.wrong_type
-            or self.wrong_role
-            or self.url_fp
-            or self.url_fn
-        )
+        return not any(items for _, items in self.kinds())
+
+    def kinds(self) -> list[tuple[str, list[str]]]:
+        """Each kind of error (``false_positives``, ``misses`` ...) with its items, in field order."""
+        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "id"]
+
+    def lines(self) -> list[str]:
+        """Printable lines: a ``# id`` heading after a blank line, then one line per kind of error."""
+        return [
+            f"\n# {self.id}",
+            *(f"  {what}: " + "; ".join(items) for what, items in self.kinds() if items),
+        ]
 
 
 def _url_key(u: str) -> str:
@@ -104,68 +111,94 @@ def is_span_gold(gold: list[dict[str, Any]]) -> bool:
     return "text" in first and any("start" in e for g in gold[:50] for e in g.get("entities", []))
 
 
+def _match(
+    gents: Sequence[dict[str, Any]], pents: Iterable[dict[str, Any]]
+) -> tuple[dict[int, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The referee's matching of a paper's predicted entities to its gold ones, by name or alias:
+    {gold index: the first prediction matching it} and {key: the first prediction of a key that
+    matches no gold entity}."""
+    index: dict[str, int] = {}
+    for i, e in enumerate(gents):
+        for k in [referee_key(e["name"]), *(referee_key(a) for a in e.get("aliases", []))]:
+            if k:
+                index.setdefault(k, i)
+    matched: dict[int, dict[str, Any]] = {}
+    unmatched: dict[str, dict[str, Any]] = {}
+    for e in pents:
+        k = referee_key(e.get("name") or e.get("text") or "")
+        if not k:
+            continue
+        if k in index:
+            matched.setdefault(index[k], e)
+        else:
+            unmatched.setdefault(k, e)
+    return matched, unmatched
+
+
+@dataclass
+class _Tally:
+    """The running counts of :func:`score_papers`."""
+
+    det: Counts = field(default_factory=Counts)
+    typed: Counts = field(default_factory=Counts)
+    urls: Counts = field(default_factory=Counts)
+    role_ok: int = 0
+    role_n: int = 0
+
+
+def _score_paper(g: dict[str, Any], p: dict[str, Any], tally: _Tally) -> PaperErrors:
+    """Add one paper's counts to ``tally``; returns its errors."""
+    err = PaperErrors(str(g["id"]))
+    gents = g.get("entities", [])
+    matched, unmatched = _match(gents, p.get("entities", []))
+    err.false_positives = [f"{e.get('name')} [{e.get('type')}]" for e in unmatched.values()]
+    tally.det.tp += len(matched)
+    tally.det.fp += len(unmatched)
+    tally.det.fn += len(gents) - len(matched)
+    ok_type = 0
+    for i, e in matched.items():
+        if (e.get("type") or "").lower() == gents[i]["type"]:
+            ok_type += 1
+        else:
+            err.wrong_type.append(f"{gents[i]['name']}: {e.get('type')} (gold {gents[i]['type']})")
+        tally.role_n += 1
+        if (e.get("role") or "").lower() == gents[i].get("role"):
+            tally.role_ok += 1
+        else:
+            err.wrong_role.append(f"{gents[i]['name']}: {e.get('role')} (gold {gents[i].get('role')})")
+    tally.typed.tp += ok_type
+    tally.typed.fp += len(unmatched) + len(matched) - ok_type
+    tally.typed.fn += len(gents) - ok_type
+    err.misses = [f"{gents[i]['name']} [{gents[i]['type']}]" for i in range(len(gents)) if i not in matched]
+    gu = {_url_key(u["url"]) for u in g.get("urls", [])}
+    pu = {_url_key(u["url"] if isinstance(u, dict) else u) for u in p.get("urls", [])}
+    tally.urls.tp += len(gu & pu)
+    tally.urls.fp += len(pu - gu)
+    tally.urls.fn += len(gu - pu)
+    err.url_fp = sorted(pu - gu)
+    err.url_fn = sorted(gu - pu)
+    return err
+
+
 def score_papers(
     gold: Iterable[dict[str, Any]], pred: dict[str, dict[str, Any]]
 ) -> tuple[dict[str, Any], list[PaperErrors]]:
-    det, typed, urls = Counts(), Counts(), Counts()
-    role_ok = role_n = papers = 0
+    """Paper gold: detection and typed F1, role accuracy and URL F1 over the gold papers (a paper
+    without predictions has none), and the errors of each paper that has some."""
+    tally = _Tally()
+    papers = 0
     errors: list[PaperErrors] = []
     for g in gold:
         papers += 1
-        p = pred.get(str(g["id"]), {})
-        err = PaperErrors(str(g["id"]))
-        gents = g.get("entities", [])
-        index: dict[str, int] = {}
-        for i, e in enumerate(gents):
-            for k in [referee_key(e["name"]), *(referee_key(a) for a in e.get("aliases", []))]:
-                if k:
-                    index.setdefault(k, i)
-        matched: dict[int, dict[str, Any]] = {}
-        unmatched: set[str] = set()
-        for e in p.get("entities", []):
-            k = referee_key(e.get("name") or e.get("text") or "")
-            if not k:
-                continue
-            if k in index:
-                matched.setdefault(index[k], e)
-            elif k not in unmatched:
-                unmatched.add(k)
-                err.false_positives.append(f"{e.get('name')} [{e.get('type')}]")
-        det.tp += len(matched)
-        det.fp += len(unmatched)
-        det.fn += len(gents) - len(matched)
-        ok_type = 0
-        for i, e in matched.items():
-            if (e.get("type") or "").lower() == gents[i]["type"]:
-                ok_type += 1
-            else:
-                err.wrong_type.append(f"{gents[i]['name']}: {e.get('type')} (gold {gents[i]['type']})")
-            role_n += 1
-            if (e.get("role") or "").lower() == gents[i].get("role"):
-                role_ok += 1
-            else:
-                err.wrong_role.append(f"{gents[i]['name']}: {e.get('role')} (gold {gents[i].get('role')})")
-        typed.tp += ok_type
-        typed.fp += len(unmatched) + len(matched) - ok_type
-        typed.fn += len(gents) - ok_type
-        err.misses = [
-            f"{gents[i]['name']} [{gents[i]['type']}]" for i in range(len(gents)) if i not in matched
-        ]
-        gu = {_url_key(u["url"]) for u in g.get("urls", [])}
-        pu = {_url_key(u["url"] if isinstance(u, dict) else u) for u in p.get("urls", [])}
-        urls.tp += len(gu & pu)
-        urls.fp += len(pu - gu)
-        urls.fn += len(gu - pu)
-        err.url_fp = sorted(pu - gu)
-        err.url_fn = sorted(gu - pu)
+        err = _score_paper(g, pred.get(str(g["id"]), {}), tally)
         if not err.empty():
             errors.append(err)
     result = {
         "papers": papers,
-        "detection": det.to_dict(),
-        "typed": typed.to_dict(),
-        "role_accuracy": round(role_ok / role_n, 4) if role_n else 0.0,
-        "urls": urls.to_dict(),
+        "detection": tally.det.to_dict(),
+        "typed": tally.typed.to_dict(),
+        "role_accuracy": round(tally.role_ok / tally.role_n, 4) if tally.role_n else 0.0,
+        "urls": tally.urls.to_dict(),
     }
     return result, errors
 
@@ -219,24 +252,10 @@ def per_type(gold: Iterable[dict[str, Any]], pred: dict[str, dict[str, Any]]) ->
     entity is the one scored); it is wrong when it matches none or one of another type."""
     counts = {t: Counts() for t in TYPES}
     for g in gold:
-        p = pred.get(str(g["id"]), {})
         gents = g.get("entities", [])
-        index: dict[str, int] = {}
-        for i, e in enumerate(gents):
-            for k in [referee_key(e["name"]), *(referee_key(a) for a in e.get("aliases", []))]:
-                if k:
-                    index.setdefault(k, i)
-        matched: dict[int, dict[str, Any]] = {}
-        unmatched: dict[str, str] = {}
-        for e in p.get("entities", []):
-            k = referee_key(e.get("name") or e.get("text") or "")
-            if not k:
-                continue
-            if k in index:
-                matched.setdefault(index[k], e)
-            else:
-                unmatched.setdefault(k, (e.get("type") or "").lower())
-        for t in unmatched.values():
+        matched, unmatched = _match(gents, pred.get(str(g["id"]), {}).get("entities", []))
+        for e in unmatched.values():
+            t = (e.get("type") or "").lower()
             if t in counts:
                 counts[t].fp += 1
         right: set[int] = set()
@@ -343,3 +362,98 @@ def cross_validate(
     pooled, errors = score_papers(ordered, all_pred)
     pooled["per_type"] = per_type(ordered, all_pred)
     return {"k": k, "seed": seed, "pooled": pooled, "folds": fold_results, "errors": errors}
+
+
+# ---------------------------------------------------------------- what ``paperkg eval`` runs
+@dataclass(frozen=True)
+class EvalOptions:
+    """How :func:`evaluate_inputs` extracts and scores."""
+
+    label: str = "DATASET"  # span gold: the label scored
+    cv: int | None = None  # K-fold cross-validation by paper
+    seed: int = 0  # cv: the seed of the folds and of training
+    decider: str = "default"  # "rules", "learned", or the extractor's default
+    names: str = "canonical"  # how entities are named in the predictions (PaperExtraction.to_json)
+    strict: bool = False  # stop at the first bad record
+    registry: str | None = None  # extra registry entries
+
+
+@dataclass
+class Evaluation:
+    """The figures of an evaluation (under cross-validation :func:`cross_validate`'s, without its
+    errors) and the errors of each paper that has some."""
+
+    figures: dict[str, Any]
+    errors: list[PaperErrors]
+    cross_validated: bool = False
+
+    def lines(self) -> list[str]:
+        """Printable lines: :func:`summarize`'s, and under cross-validation one line per fold."""
+        if not self.cross_validated:
+            return summarize(self.figures)
+        f = self.figures
+        out = [f"{f['k']}-fold cross-validation by paper (seed {f['seed']}), pooled over the folds:"]
+        out += summarize(f["pooled"])
+        for i, res in enumerate(f["folds"]):
+            d, t = res["detection"], res["typed"]
+            out.append(
+                f"fold {i}: papers {res['papers']} detection F1={d['f1']:.3f} typed F1={t['f1']:.3f}"
+                f" role {res['role_accuracy']:.3f} urls F1={res['urls']['f1']:.3f}"
+            )
+        return out
+
+
+def evaluate_inputs(
+    inputs: Sequence[str],
+    gold: Sequence[str],
+    options: EvalOptions = EvalOptions(),
+    report: Callable[[str], None] | None = None,
+) -> Evaluation:
+    """Extract from INPUTS and score against the ``gold`` files; with ``options.cv`` K, K-fold
+    cross-validation by paper over the papers of INPUTS that have gold (with the learned decider,
+    each fold is decided by a model trained on the other folds' gold)."""
+    from paperkg.extraction import Extractor
+    from paperkg.extraction.learn import LEARNED_BY_DEFAULT, load_decider
+    from paperkg.extraction.stages import RULES
+
+    o = options
+    learned = o.decider == "learned" or (o.decider == "default" and LEARNED_BY_DEFAULT)
+    if not learned:
+        ex = Extractor(registry=o.registry, decider=RULES)
+    elif o.cv:  # each fold gets its own decider; the candidates are the learned decider's
+        ex = Extractor(registry=o.registry, decider=RULES, loose=True)
+    else:
+        ex = Extractor(registry=o.registry, decider=load_decider(registry=o.registry))
+    if o.cv is not None:
+        return _cross_validation(inputs, gold, ex, o.cv, learned, o, report)
+    from paperkg.pipeline import extract_corpus
+
+    extractions, *_ = extract_corpus(inputs, ex, o.strict, report)
+    preds = [x.to_json(o.names) for x in extractions]
+    if len(gold) > 1:
+        result, errors = score_papers(read_gold_files(gold), {str(p["id"]): p for p in preds})
+    else:
+        result, errors = score(gold[0], preds, o.label)
+    if "detection" in result:
+        result["per_type"] = per_type(read_gold_files(gold), {str(p["id"]): p for p in preds})
+    return Evaluation(result, errors)
+
+
+def _cross_validation(
+    inputs: Sequence[str],
+    gold: Sequence[str],
+    ex: Any,
+    k: int,
+    learned: bool,
+    o: EvalOptions,
+    report: Callable[[str], None] | None,
+) -> Evaluation:
+    from paperkg.extraction.learn import fit_decider
+    from paperkg.pipeline import PaperIndex, Summary, read_papers
+
+    gold_records = read_gold_files(gold)
+    papers = list(read_papers(inputs, Summary(), PaperIndex(), o.strict, report))
+    fit = (lambda pcs, golds: fit_decider(pcs, golds, ex.lex, seed=o.seed)) if learned else None
+    out = cross_validate(ex, papers, gold_records, k, o.seed, fit, o.names)
+    errors = out.pop("errors")
+    return Evaluation(out, errors, cross_validated=True)
