@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.matcher import PhraseMatcher
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.names import HAS_DIGIT, SIZE, VERSION, YEARISH, is_capitalized_word, name_part
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import TokArrays, positions
@@ -169,23 +169,7 @@ def list_candidates(
     return out
 
 
-_CUE_LEAD = (
-    "the",
-    "on",
-    "of",
-    "from",
-    "our",
-    "a",
-    "new",
-    "and",
-    "or",
-    ",",
-    "this",
-    "in",
-    "use",
-    "using",
-    "with",
-)
+_CUE_LEAD = rule_words("candidates", "cue_lead")
 
 
 def cue_candidates(a: TokArrays, lex: Lexicon, taken: set[int]) -> list[Cand]:

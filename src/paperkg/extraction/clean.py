@@ -28,16 +28,11 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.state import DocState
 from paperkg.extraction.tokens import TokArrays
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
 
 # ---------------------------------------------------------------- LaTeX
 LATEX_CHARS = re.compile(r"[$\\^_{}]")
@@ -102,11 +97,7 @@ def overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
 
 # ---------------------------------------------------------------- quantities
 # Unit words that are never names, whatever stands before them.
-UNITS = _words(
-    """eV meV keV MeV GeV TeV PeV EeV Hz kHz MHz GHz THz dB dBm pc kpc Mpc Gpc AU Gyr Myr kyr
-    mK nK μK µK GPa MPa kPa hPa mJy μJy µJy Jy nm μm µm mm km fb pb nb kcal kJ MJ GJ mW kW MW GW
-    TW PW Mx dex arcsec arcmin mas μas fm Da kDa ppm ppb mSv μs ns ps fs"""
-)
+UNITS = rule_words("clean", "units")
 _NUMBER_UNIT = re.compile(
     r"(?:[+\-−~≈±<>]|\\sim|\\approx|sim|approx)\$?\s?\d[\d.,]*.*"  # a signed or approximate number
     r"|\d[\d.,]*(?:\$?\\times\$?|\\%|[x×%°]|pp|p\.p\.|dB|bpp|bps|fps|px|FLOPs?|ms|s|h|min)"
@@ -185,24 +176,9 @@ def glued_sentence_end(host: str) -> bool:
 # Words of machine-learning writing, as the tokenizer gives them (lower case). Words physics
 # and mathematics use as often ("model", "inference", "network", "diffusion", "embedding",
 # "attention") are not among them.
-ML_WORDS = _words(
-    """neural deep learning learned learnable learns trained training pretrained pre-trained
-    pretraining pre-training fine-tuning fine-tuned fine-tune finetuning finetuned finetune
-    dataset datasets benchmark benchmarks llm llms vlm vlms mllm mllms lmm lmms lvlm lvlms
-    transformer transformers token tokens tokenizer tokenization prompt prompts prompting gpu
-    gpus reinforcement supervised self-supervised unsupervised semi-supervised annotation
-    annotations annotated classifier classifiers multimodal multi-modal generative agentic
-    chatbot chatbots retrieval encoder encoders decoder decoders embeddings ai vision-language
-    reasoning zero-shot few-shot open-source state-of-the-art sota baselines baseline
-    architectures robot robots robotic video videos speech audio tasks task distillation
-    text-to-image text-to-video image-to-video lora rlhf sft dpo grpo instruction instructions
-    instruction-following hallucination hallucinations checkpoints open-weight retriever
-    retrievers finetunes"""
-)
+ML_WORDS = rule_words("clean", "ml_words")
 # Words that speak of it less surely: half a word each.
-ML_WEAK_WORDS = _words(
-    "model models image images text generation pipeline architecture 3d language diffusion"
-)
+ML_WEAK_WORDS = rule_words("clean", "ml_weak_words")
 _ML_ANY = ML_WORDS | ML_WEAK_WORDS
 ML_EVIDENCE_MIN = 2.0
 

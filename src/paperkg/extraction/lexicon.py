@@ -1,5 +1,6 @@
-"""Rule data loaded from ``extraction/data``: the registry of known artifacts, generic terms, cue words
-and the patterns file. Users extend the registry with ``--registry FILE`` (same JSON Lines format)."""
+"""Rule data loaded from ``extraction/data``: the registry of known artifacts, generic terms, cue words,
+the patterns file and the rules' word lists (:func:`rule_words`). Users extend the registry with
+``--registry FILE`` (same JSON Lines format)."""
 
 from __future__ import annotations
 
@@ -105,6 +106,17 @@ class Lexicon:
 
 def _data_text(name: str) -> str:
     return resources.files("paperkg.extraction").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _rule_word_groups() -> dict[str, dict[str, Any]]:
+    return json.loads(_data_text("rule_words.json"))  # type: ignore[no-any-return]
+
+
+def rule_words(group: str, name: str) -> frozenset[str]:
+    """The word list ``name`` of the group ``group`` of ``data/rule_words.json`` (the file is
+    read once), as written: the rules keep these as module constants."""
+    return frozenset(_rule_word_groups()[group][name])
 
 
 def parse_registry(lines: list[str], where: str) -> list[RegistryEntry]:

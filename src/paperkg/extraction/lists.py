@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection, Sequence
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import TokArrays, positions
 from paperkg.extraction.type_rules import BEFORE_LINK, cue_of
@@ -61,10 +61,9 @@ def _stretches(a: TokArrays, near: Collection[int]) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-_LIST_SEPARATORS = frozenset(("and", "or", ","))
-
-
-_CONJUNCTIONS = ("and", "or")
+_LIST_SEPARATORS = rule_words("lists", "separators")
+_CONJUNCTIONS = rule_words("lists", "conjunctions")
+_BETWEEN_CUE_AND_LIST = rule_words("lists", "between_cue_and_list")
 
 
 def _list_step(lower: Sequence[str], punct: Sequence[bool], j: int) -> tuple[int, int]:
@@ -199,7 +198,7 @@ def list_types(a: TokArrays, lex: Lexicon, lists: list[list[tuple[int, int]]]) -
             ty = cue_of(T[last_end], lex)
         if ty is None:
             k = items[0][0] - 1
-            while k > 0 and (T[k] in BEFORE_LINK or L[k] in ("such", "on", "the")) and items[0][0] - k < 4:
+            while k > 0 and (T[k] in BEFORE_LINK or L[k] in _BETWEEN_CUE_AND_LIST) and items[0][0] - k < 4:
                 k -= 1
             if k >= 0 and k < items[0][0]:
                 ty = cue_of(T[k], lex, (EntityType.BENCHMARK, EntityType.DATASET))

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.tokens import TokArrays
 
 _VERSIONISH = re.compile(r"^(?:[vV]?\d{1,4}(?:\.\d{1,2}){0,2}[a-zA-Z]?|\d+(?:\.\d+)?[BMK])$")
-_INNER = frozenset(("of", "as", "for", "-", "in"))
+_INNER = rule_words("loose", "inner")
 _CAPWORD = re.compile(r"^[A-Z0-9μ][\w.\-+/']*$")
 _NOISE = re.compile(r"[$\\^_{}=%@]|^[~+±\-]?\d+(?:[.,]\d+)*[a-zA-Z°%]{0,4}$|://|www\.")
 _MAX_RUN = 6

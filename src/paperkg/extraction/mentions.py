@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import TokArrays, positions
@@ -77,27 +77,8 @@ def is_title_case(a: TokArrays, start: int, end: int) -> bool:
     return bool(words) and all(w[0].isupper() for w in words)
 
 
-_MENTION_HEADS_2 = {
-    "test set",
-    "test sets",
-    "data set",
-    "data sets",
-    "development set",
-    "evaluation set",
-    "training data",
-    "test data",
-}
-_MENTION_HEADS = {
-    "dataset",
-    "corpus",
-    "treebank",
-    "data",
-    "benchmark",
-    "collection",
-    "set",
-    "suite",
-    "leaderboard",
-}
+_MENTION_HEADS_2 = rule_words("mentions", "two_word_heads")
+_MENTION_HEADS = rule_words("mentions", "heads")
 
 
 def mention_start(a: TokArrays, c: Cand, lex: Lexicon) -> int:

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 
 SIZE = re.compile(r"^\d+(?:\.\d+)?[KMBTkmbt]$")  # 7B, 100K, 1.5M
 _DIM = re.compile(r"^\d+(?:\.\d+)?(?:[xX×]|[dD]|fps|FPS|px|ms|s|h|GB|MB|TB|bit|bits)$")  # 3D, 2x, 30fps
@@ -24,35 +24,8 @@ _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
 YEARISH = re.compile(r"^(19|20)\d\d[a-z]?$")
 
 
-_LINK_WORDS = {"of", "in", "the", "and"}
-_COUNTER_WORDS = {
-    "top",
-    "stage",
-    "step",
-    "phase",
-    "round",
-    "level",
-    "layer",
-    "type",
-    "task",
-    "part",
-    "table",
-    "figure",
-    "section",
-    "day",
-    "week",
-    "year",
-    "rank",
-    "pass",
-    "shot",
-    "hop",
-    "k",
-    "n",
-    "covid",
-    "rouge",
-    "bleu",
-    "f",
-}
+_LINK_WORDS = rule_words("names", "link_words")
+_COUNTER_WORDS = rule_words("names", "counter_words")
 
 
 def _part_nameish(p: str) -> bool:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import TokArrays
 from paperkg.extraction.type_rules import ADJECTIVAL_BEFORE
 from paperkg.model import EntityType
+
+_CLAUSE_OPENERS = rule_words("roles", "clause_openers")
+_AFTER_INTRODUCED_NAME = rule_words("roles", "after_introduced_name")
+_ARTICLES = rule_words("roles", "articles")
 
 
 # ---------------------------------------------------------------- roles
@@ -46,9 +50,7 @@ def intro_token_ranges(a: TokArrays, lex: Lexicon) -> list[tuple[int, int]]:
                 e < sent_end
                 and e - s0 < 25
                 and a.text[e] != ";"
-                and not (
-                    a.text[e] == "," and e + 1 < sent_end and lower[e + 1] in ("which", "where", "while")
-                )
+                and not (a.text[e] == "," and e + 1 < sent_end and lower[e + 1] in _CLAUSE_OPENERS)
             ):
                 e += 1
             out.append((s0, e))
@@ -77,7 +79,7 @@ def intro_name_runs(a: TokArrays, lex: Lexicon, ranges: list[tuple[int, int]]) -
             or L[j] in lex.cues[EntityType.MODEL]
             or L[j] in lex.cues[EntityType.DATASET]
             or L[j] in lex.cues[EntityType.BENCHMARK]
-            or L[j] in ("to", "that", "which", "for", "as", "with", "and")
+            or L[j] in _AFTER_INTRODUCED_NAME
         ):
             out.append(Cand(k, j, text, "intro", introduced=True, confidence=0.75))
     return out
@@ -91,6 +93,6 @@ def appositive_intro(a: TokArrays, c: Cand, lex: Lexicon) -> bool:
     if j < len(a.text) and a.text[j] in (",", ":", "(", "is", "-", "–"):
         window = a.lower[j + 1 : j + 4]
         adj = lex.word_set("intro_appositive_adjectives")
-        if window and window[0] in ("a", "an", "the") and any(w in adj for w in window[1:]):
+        if window and window[0] in _ARTICLES and any(w in adj for w in window[1:]):
             return True
     return False

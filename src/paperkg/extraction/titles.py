@@ -3,12 +3,16 @@ a long form spelled out by its capitals ("COSMO: COntrastive Streamlined MultimO
 
 from __future__ import annotations
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.names import is_nameish
 from paperkg.extraction.stages import Cand
 from paperkg.extraction.tokens import TokArrays
 from paperkg.extraction.type_rules import cue_of
 from paperkg.model import EntityType
+
+_JOINERS = rule_words("titles", "joiners")
+_NOT_DESCRIPTIONS = rule_words("titles", "not_descriptions")
+_DESCRIPTION_ENDS = rule_words("titles", "description_ends")
 
 
 def title_names(a: TokArrays, lex: Lexicon) -> list[Cand]:
@@ -17,7 +21,7 @@ def title_names(a: TokArrays, lex: Lexicon) -> list[Cand]:
     if c is None:
         return []
     T = a.text
-    seps = [i for i in range(c.start, c.end) if a.lower[i] in ("and", "&") or T[i] == ","]
+    seps = [i for i in range(c.start, c.end) if a.lower[i] in _JOINERS or T[i] == ","]
     if not seps:
         return [c]
     out = []
@@ -85,18 +89,15 @@ def title_cue_types(a: TokArrays, sep_end: int, lex: Lexicon) -> list[EntityType
     A description that starts with a verb ("Evaluating …", "Towards …") gives none."""
     out: list[EntityType | None] = []
     lowers = a.lower[sep_end : sep_end + 16]
-    if not lowers or lowers[0].endswith("ing") or lowers[0] in ("towards", "toward", "when", "how"):
+    if not lowers or lowers[0].endswith("ing") or lowers[0] in _NOT_DESCRIPTIONS:
         return out
     last: EntityType | None = None
     for text, w in zip(a.text[sep_end : sep_end + 16], lowers, strict=True):
-        if w in ("and", "&"):
+        if w in _JOINERS:
             out.append(last)
             last = None
             continue
-        if (
-            w in ("for", "of", "with", "via", "to", "on", "in", "by", "from", "through", "that", "is")
-            or text == ":"
-        ):
+        if w in _DESCRIPTION_ENDS or text == ":":
             break
         ty = cue_of(text, lex)
         if ty:

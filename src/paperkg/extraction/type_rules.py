@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from paperkg.extraction.lexicon import Lexicon
+from paperkg.extraction.lexicon import Lexicon, rule_words
 from paperkg.extraction.mentions import long_form_for
 from paperkg.extraction.names import HAS_DIGIT
 from paperkg.extraction.stages import Cand
@@ -50,9 +50,9 @@ def cue_of(word: str, lex: Lexicon, types: tuple[EntityType, ...] = _ALL_TYPES) 
     return None
 
 
-DET = ("a", "an", "the", "our", "this", "its")
-ADJECTIVAL_BEFORE = frozenset((*DET, "their", "these", "novel", "newly"))
-BEFORE_LINK = (",", "as", "like", "including", ":", "(", "named", "called", "dubbed", "termed", "namely")
+DET = rule_words("typing", "determiners")
+ADJECTIVAL_BEFORE = DET | rule_words("typing", "adjectival_before")
+BEFORE_LINK = rule_words("typing", "before_link")
 
 
 def cue_type(a: TokArrays, start: int, end: int, lex: Lexicon) -> tuple[EntityType | None, int]:
