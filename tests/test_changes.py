@@ -147,3 +147,29 @@ def test_html_report_escapes_untrusted_names(pair: tuple[KnowledgeGraph, Knowled
 def test_read_graph_names_what_is_missing(tmp_path) -> None:
     with pytest.raises(DiffError, match=r"no graph\.json"):
         read_graph(tmp_path)
+
+
+def test_command_writes_text_json_and_page(pair: tuple[KnowledgeGraph, KnowledgeGraph], tmp_path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from paperkg.cli import main
+
+    old, new = pair
+    (tmp_path / "old.json").write_text(json.dumps(old.to_json()), encoding="utf-8")
+    (tmp_path / "new.json").write_text(json.dumps(new.to_json()), encoding="utf-8")
+    page = tmp_path / "diff.html"
+    runner = CliRunner()
+    text = runner.invoke(
+        main, ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--html", str(page)]
+    )
+    assert text.exit_code == 0, text.output
+    assert text.output.startswith("papers 3 -> 4 (+2)")
+    assert "<table>" in page.read_text(encoding="utf-8")
+    as_json = runner.invoke(main, ["diff", str(tmp_path / "old.json"), str(tmp_path / "new.json"), "--json"])
+    data = json.loads(as_json.output)
+    assert [r["id"] for r in data["rises"]] == ["model:alpha", "benchmark:mmlu"]
+    assert data["rises"][0]["relative"] == 2.0
+    missing = runner.invoke(main, ["diff", str(tmp_path), str(tmp_path / "new.json")])
+    assert missing.exit_code == 1 and "no graph.json" in missing.output

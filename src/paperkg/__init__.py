@@ -23,6 +23,8 @@ _API = {
     "load": "paperkg.api",
     "query": "paperkg.api",
     "saved_queries": "paperkg.api",
+    "diff": "paperkg.api",
+    "GraphDiff": "paperkg.changes",
     "BuildOptions": "paperkg.api",
     "BuildResult": "paperkg.api",
     "RunOptions": "paperkg.api",

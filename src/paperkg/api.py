@@ -31,6 +31,7 @@ from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.readers.base import InputError
 
 if TYPE_CHECKING:
+    from paperkg.changes import GraphDiff
     from paperkg.extraction import Extractor
     from paperkg.graph import KnowledgeGraph
     from paperkg.model import PaperExtraction
@@ -362,3 +363,19 @@ def saved_queries(backend: str = "cypher") -> list[tuple[str, str]]:
     from paperkg.queries import list_queries, load_query
 
     return [(n, load_query(n, backend).description) for n in list_queries(backend)]
+
+
+def diff(old: PathLike, new: PathLike, top: int = 20) -> GraphDiff:
+    """What changed from the graph in ``old`` to the graph in ``new`` (build directories or
+    graph.json files): new papers, new entities with the paper that introduced each, the ``top``
+    rising entities, new links between known entities, and entities gone with the reason.
+
+    Example::
+
+        d = paperkg.diff("kg-last-week", "kg")
+        print([e.name for e in d.new_entities if e.kind == "dataset"])
+    """
+    from paperkg.changes import diff as compare
+    from paperkg.changes import read_graph
+
+    return compare(read_graph(old), read_graph(new), top=top)

@@ -502,6 +502,39 @@ def _cell(v: Any) -> str:
 
 
 # ---------------------------------------------------------------- train (paperkg.extraction.learn)
+@main.command()
+@click.argument("old", type=click.Path(exists=True))
+@click.argument("new", type=click.Path(exists=True))
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="Rising entities to list.")
+@click.option(
+    "--limit", type=click.IntRange(1), default=20, show_default=True, help="Text: rows shown per table."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole diff as JSON.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), help="Also write the report as a page.")
+@errors_as_click
+def diff(old: str, new: str, top: int, limit: int, as_json: bool, html_file: str | None) -> None:
+    """What is new in graph NEW against graph OLD (build directories or graph.json files): new papers,
+    new entities with the paper that introduced each, rising entities, new links between entities
+    both know, and entities gone (merged, retyped, removed source).
+
+    Example:
+
+        paperkg diff out/last-week out/this-week --html changes.html
+    """
+    from paperkg import api
+    from paperkg.changes_report import to_html, to_text
+    from paperkg.files import atomic_file
+
+    result = api.diff(old, new, top=top)
+    if html_file:
+        with atomic_file(Path(html_file), "w") as f:
+            f.write(to_html(result, title=f"paperkg diff: {old} -> {new}"))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(to_text(result, limit), nl=False)
+
+
 @main.command(name="train")
 @click.option(
     "--gold", "golds", multiple=True, type=click.Path(dir_okay=False), help="Paper gold (repeatable)."
