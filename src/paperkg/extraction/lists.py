@@ -87,27 +87,69 @@ def _list_step(lower: Sequence[str], punct: Sequence[bool], j: int) -> tuple[int
 def _coordination_lists(
     a: TokArrays, spans: list[tuple[int, int]] | None = None
 ) -> list[list[tuple[int, int]]]:
-    lower, punct = a.lower, a.is_punct
+    """The lists of :func:`coordination_lists`, tried from each token of ``spans`` (sorted,
+    disjoint stretches; the whole doc when None) that may start one."""
+    reader = _ListReader(a)
+    n = reader.n
     lists: list[list[tuple[int, int]]] = []
     i = 0
-    n = len(lower)
-    # Only the stretches in ``spans`` (sorted, disjoint; see coordination_lists), else the whole doc.
     todo = iter(spans if spans is not None else [(0, n)])
     span_end = -1
-    seps = [k for k, w in enumerate(lower) if w in _LIST_SEPARATORS]
-    # Tries from neighbouring tokens run into the same items: each item is read once.
-    steps: dict[int, tuple[int, int]] = {}
-    counts: dict[int, int] = {}
-    chunks: dict[int, tuple[int, int]] = {}
+    while i < n:
+        while i >= span_end and span_end < n:
+            lo, span_end = next(todo, (n, n))
+            i = max(i, lo)
+        if i >= n:
+            break
+        reach = reader.reach(i)
+        if reach != i:
+            i = reach
+            continue
+        if reader.item_count(i) < 2:
+            i = reader.after_failed_try(i)
+            continue
+        items = reader.items(i)
+        if len(items) >= 3 or items[1][0] - items[0][1] == 1:
+            lists.append(items)
+            i = items[-1][1]
+        else:
+            i += 1
+    return lists
 
-    def step(j: int) -> tuple[int, int]:
-        found = steps.get(j)
+
+class _ListReader:
+    """The list items of one doc, each read once: tries from neighbouring tokens run into the
+    same items (a plain slotted class: one is made per doc and its methods run per token)."""
+
+    __slots__ = ("a", "chunks", "counts", "lower", "n", "punct", "seps", "steps")
+
+    def __init__(self, a: TokArrays) -> None:
+        self.a = a
+        self.lower, self.punct = a.lower, a.is_punct
+        self.n = len(a.lower)
+        self.seps = [k for k, w in enumerate(a.lower) if w in _LIST_SEPARATORS]
+        self.steps: dict[int, tuple[int, int]] = {}  # by item start: see _list_step
+        self.counts: dict[int, int] = {}  # by item start: the items from there to the list's end
+        self.chunks: dict[int, tuple[int, int]] = {}  # by item start: its name chunk
+
+    def step(self, j: int) -> tuple[int, int]:
+        """:func:`_list_step` at ``j``."""
+        found = self.steps.get(j)
         if found is None:
-            found = steps[j] = _list_step(lower, punct, j)
+            found = self.steps[j] = _list_step(self.lower, self.punct, j)
         return found
 
-    def item_count(j: int) -> int:
+    def reach(self, i: int) -> int:
+        """``i`` when a comma or a conjunction is within reach of a first item starting there (a
+        list needs one); else the first start after ``i`` that may reach one."""
+        seps = self.seps
+        k = bisect_left(seps, i)
+        next_sep = seps[k] if k < len(seps) else self.n + 10
+        return i if next_sep - i < 5 else max(i + 1, next_sep - 4)
+
+    def item_count(self, j: int) -> int:
         """How many items the list starting at ``j`` has."""
+        counts, step, n = self.counts, self.step, self.n
         path: list[int] = []
         while True:
             if j in counts:
@@ -130,49 +172,35 @@ def _coordination_lists(
             counts[p] = total
         return total
 
-    while i < n:
-        while i >= span_end and span_end < n:
-            lo, span_end = next(todo, (n, n))
-            i = max(i, lo)
-        if i >= n:
-            break
-        # A list needs a comma or a conjunction within its first item's reach.
-        k = bisect_left(seps, i)
-        next_sep = seps[k] if k < len(seps) else n + 10
-        if next_sep - i >= 5:
-            i = max(i + 1, next_sep - 4)
-            continue
-        if item_count(i) < 2:
-            k, _ = step(i)
-            if k > i and (k == n or punct[k] or lower[k] in _CONJUNCTIONS):
-                # Every start before this stop ends its first item there too, and fails the same way.
-                i = k
-            else:
-                i += 1
-            continue
+    def after_failed_try(self, i: int) -> int:
+        """Where to try next after a list starting at ``i`` had fewer than two items."""
+        k, _ = self.step(i)
+        if k > i and (k == self.n or self.punct[k] or self.lower[k] in _CONJUNCTIONS):
+            # Every start before this stop ends its first item there too, and fails the same way.
+            return k
+        return i + 1
+
+    def items(self, i: int) -> list[tuple[int, int]]:
+        """The name chunks of the items of the list starting at ``i`` (only for lists that may
+        be kept: most tries have one item)."""
+        a, n, chunks = self.a, self.n, self.chunks
         raw: list[tuple[int, int]] = []
         j = i
         while j < n:
-            k, after = step(j)
+            k, after = self.step(j)
             if k == j:
                 break
             raw.append((j, k))
             if after < 0:
                 break
             j = after
-        # Name chunks only for lists that may be kept (most tries have one item).
-        items = [_name_chunk(a, *raw[0], True)]
+        out = [_name_chunk(a, *raw[0], True)]
         for s0, e0 in raw[1:]:
             chunk = chunks.get(s0)
             if chunk is None:
                 chunk = chunks[s0] = _name_chunk(a, s0, e0, False)
-            items.append(chunk)
-        if len(items) >= 3 or items[1][0] - items[0][1] == 1:
-            lists.append(items)
-            i = items[-1][1]
-        else:
-            i += 1
-    return lists
+            out.append(chunk)
+        return out
 
 
 def listed_starts(cands: list[Cand], lists: list[list[tuple[int, int]]]) -> set[int]:
