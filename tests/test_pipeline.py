@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from paperkg.cli import main
 from paperkg.evaluate import score
 from paperkg.graph import KnowledgeGraph
+from paperkg.output.graphjson import save_graph
 from paperkg.pipeline import extract_corpus, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +48,7 @@ def test_examples_end_to_end(extractor, tmp_path: Path) -> None:  # type: ignore
             text = paper.props["title"] if ev["field"] == "title" else paper.props["abstract"]
             assert text[ev["start"] : ev["end"]] in ev["sentence"]
     # The graph survives a JSON round trip.
-    g.save(tmp_path / "g.json")
+    save_graph(g, tmp_path / "g.json")
     back = KnowledgeGraph.load(tmp_path / "g.json")
     assert back.counts() == g.counts()
 

@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from paperkg.cli import main
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
-from paperkg.store import STATE, load_state, write_full, write_update
+from paperkg.output import STATE, load_state, turtle, write_full, write_update
+from paperkg.output.graphjson import save_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "examples" / "daily_papers_2025-03-03.txt")
@@ -41,10 +42,8 @@ def build(*args: str) -> dict[str, Any]:
 
 def graph_of(d: Path) -> tuple[dict[str, Any], dict[Any, Any]]:
     g = KnowledgeGraph.load(d / "graph.json")
-    nodes = {
-        n: {k: sorted(v) if isinstance(v, list) else v for k, v in a.items()} for n, a in g.g.nodes(data=True)
-    }
-    return nodes, {(s, t, k): a for s, t, k, a in g.g.edges(keys=True, data=True)}
+    nodes = {n: {k: sorted(v) if isinstance(v, list) else v for k, v in a.items()} for n, a in g.node_items()}
+    return nodes, dict(g.edge_items())
 
 
 def triples(d: Path) -> set[ox.Quad]:
@@ -135,7 +134,7 @@ def test_a_stale_state_or_graph_ttl_is_not_trusted(tmp_path: Path) -> None:
     assert triples(up) != triples(full)
     build("--update", str(up), PAGE)  # nothing new: graph.ttl is written again in full
     assert_same_build(up, full)
-    KnowledgeGraph.load(up / "graph.json").save(up / "graph.json")  # graph.json written by someone else
+    save_graph(KnowledgeGraph.load(up / "graph.json"), up / "graph.json")  # written by someone else
     assert load_state(up) is None
     build("--update", str(up), API)
     assert_same_build(up, full)
@@ -151,14 +150,14 @@ def test_a_failed_update_leaves_the_files_as_they_were(
     def full_disk(*_a: Any, **_k: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("paperkg.store.splice_json", full_disk)
+    monkeypatch.setattr("paperkg.output.graphjson.splice_json", full_disk)
     r = CliRunner().invoke(main, ["build", "--update", str(up), API, "--no-html"])
     assert r.exit_code == 1 and "No space left on device" in r.stderr.strip().splitlines()[-1]
     assert "Traceback" not in r.stderr
     assert {p.name: p.read_bytes() for p in up.iterdir()} == before
 
 
-# ---------------------------------------------------------------- store level: changed values
+# ---------------------------------------------------------------- the writers: changed values
 def base_graph() -> KnowledgeGraph:
     g = KnowledgeGraph()
     g.add_node(Node("paper:1", NodeKind.PAPER, {"title": "One", "sources": ["a.txt"]}))
@@ -178,12 +177,12 @@ def check_state(out: Path, ref: KnowledgeGraph) -> Any:
     st = again.state
     assert st.ttl_iri == IRI
     data, ttl = (out / "graph.json").read_bytes(), (out / "graph.ttl").read_bytes()
-    for nid in ref.g.nodes:
+    for nid, _ in ref.node_items():
         a, b = st.nodes_json.get(st.row[nid])
         assert json.loads(data[a:b])["id"] == nid
         a, b = st.nodes_ttl.get(st.row[nid])
         assert ttl[a:b].decode().startswith(f"{nid} a ") and ttl[a:b].endswith(b" .\n")
-    for s, t, k in ref.g.edges(keys=True):
+    for (s, t, k), _ in ref.edge_items():
         row = st.edge_row.get((s, t, k))
         assert (row is None) == s.startswith("paper:")
         if row is not None:
@@ -229,7 +228,7 @@ def updated_and_full(up: Path, full: Path, changes: bool, before: Callable[[Any]
 
 
 @pytest.mark.parametrize("changes", [False, True])
-def test_store_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None:
+def test_a_written_update_equals_a_full_write(tmp_path: Path, changes: bool) -> None:
     up, full = tmp_path / "up", tmp_path / "full"
     seen: list[bytes] = []
     graph, ref = updated_and_full(up, full, changes, lambda g: seen.append((up / "graph.ttl").read_bytes()))
@@ -266,23 +265,21 @@ def test_graph_ttl_is_written_here_when_the_forked_writer_is_killed(
     papers): the build then writes graph.ttl itself instead of failing."""
     import signal
 
-    import paperkg.store as store
-
     parent = os.getpid()
-    real = store._write_ttl
+    real = turtle.write_turtle
 
     def killed_in_the_copy(path: Path, graph: KnowledgeGraph, base_iri: str) -> Any:
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(path, graph, base_iri)
 
-    monkeypatch.setattr(store, "_write_ttl", killed_in_the_copy)
-    monkeypatch.setattr(store, "_room_for_a_copy", lambda: True)
+    monkeypatch.setattr(turtle, "write_turtle", killed_in_the_copy)
+    monkeypatch.setattr(turtle, "room_for_a_copy", lambda: True)
     out, ref = tmp_path / "out", tmp_path / "ref"
     out.mkdir()
     ref.mkdir()
     write_full(out, base_graph(), [], IRI)
-    monkeypatch.setattr(store, "_write_ttl", real)
+    monkeypatch.setattr(turtle, "write_turtle", real)
     write_full(ref, base_graph(), [], IRI)
     assert triples(out) == triples(ref)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in ref.iterdir())
@@ -291,10 +288,8 @@ def test_graph_ttl_is_written_here_when_the_forked_writer_is_killed(
 
 
 def test_no_forked_writer_without_memory_for_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import paperkg.store as store
-
-    monkeypatch.setattr(store, "_room_for_a_copy", lambda: False)
-    monkeypatch.setattr(store, "_TtlWriter", None)  # would fail if it were used
+    monkeypatch.setattr(turtle, "room_for_a_copy", lambda: False)
+    monkeypatch.setattr(turtle, "ForkedTurtleWriter", None)  # would fail if it were used
     write_full(tmp_path, base_graph(), [], IRI)
     assert triples(tmp_path)
     check_state(tmp_path, base_graph())  # graph.ttl was written first: the state still knows its blocks
@@ -302,9 +297,7 @@ def test_no_forked_writer_without_memory_for_it(tmp_path: Path, monkeypatch: pyt
 
 @pytest.mark.skipif(not Path("/proc/meminfo").exists(), reason="reads /proc (Linux)")
 def test_a_large_process_is_not_forked(monkeypatch: pytest.MonkeyPatch) -> None:
-    import paperkg.store as store
-
-    monkeypatch.setattr(store, "COPY_SHARE", 1)
-    assert store._room_for_a_copy()  # this test process is small beside the free memory
-    monkeypatch.setattr(store, "COPY_SHARE", 10**9)  # as if it held most of the memory
-    assert not store._room_for_a_copy()
+    monkeypatch.setattr(turtle, "COPY_SHARE", 1)
+    assert turtle.room_for_a_copy()  # this test process is small beside the free memory
+    monkeypatch.setattr(turtle, "COPY_SHARE", 10**9)  # as if it held most of the memory
+    assert not turtle.room_for_a_copy()

@@ -215,9 +215,9 @@ def build(
         result = paperkg.build(["a.txt", "b.jsonl"], paperkg.BuildOptions(out="kg", html=False))
         later = paperkg.build(["c.jsonl"], paperkg.BuildOptions(update="kg"))
     """
+    from paperkg.output import existing_graph, write_full, write_update
     from paperkg.pipeline import Existing, run
     from paperkg.sinks.base import write_graph
-    from paperkg.store import existing_graph, write_full, write_update
 
     if (options.out is None) == (options.update is None):
         raise PaperkgError("give either out (a new graph) or update (a graph directory to add to)")

@@ -42,7 +42,7 @@ from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
 from paperkg.spill import ExtractionLog, MappedLog, TextSpool
 
 if TYPE_CHECKING:
-    from paperkg.store import PartialGraph
+    from paperkg.output import PartialGraph
 
 
 class BadRecord(PaperkgError):
@@ -251,7 +251,7 @@ class Existing:
     """The graph an update adds to, and how it seeds a run: its papers count as already seen and
     its entities take part in the corpus-level typing.
 
-    ``state`` is the output directory's record of the graph (:class:`paperkg.store.PartialGraph`,
+    ``state`` is the output directory's record of the graph (:class:`paperkg.output.PartialGraph`,
     which is then also ``graph``) when it is current: the update then writes only what changed."""
 
     graph: KnowledgeGraph

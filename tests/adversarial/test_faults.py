@@ -66,7 +66,7 @@ def test_full_disk_while_writing_fails_cleanly(tmp_path: Path, monkeypatch: pyte
     def no_space(*_a: Any, **_k: Any) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("paperkg.graph.KnowledgeGraph._json_pieces", no_space)
+    monkeypatch.setattr("paperkg.output.graphjson.json_pieces", no_space)
     res = CliRunner().invoke(main, ["build", str(EXAMPLE), "--out", str(tmp_path)])
     one_error_line(res, "No space left on device")
     assert tmp_files(tmp_path) == []
@@ -83,7 +83,7 @@ def test_extraction_jsonl_name_taken_by_a_directory(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "name, module",
     [
-        ("graph.json", "src/paperkg/graph.py"),
+        ("graph.json", "src/paperkg/output/graphjson.py"),
         ("graph.ttl", "src/paperkg/sinks/rdf.py"),
         ("graph.html", "src/paperkg/sinks/html.py"),
     ],
@@ -104,7 +104,7 @@ def _interrupt(*_a: Any, **_k: Any) -> None:
     [
         "paperkg.pipeline.GraphBuilder.add",
         "paperkg.sinks.rdf.RdfSink.write_edge",
-        "paperkg.graph.KnowledgeGraph._json_pieces",
+        "paperkg.output.graphjson.json_pieces",
     ],
 )
 def test_ctrl_c_at_a_given_point_is_clean(
