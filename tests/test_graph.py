@@ -7,7 +7,7 @@ import pytest
 
 from paperkg.graph import GraphFormatError, KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
-from paperkg.output.graphjson import json_pieces, save_graph
+from paperkg.output.graphjson import json_pieces, read_record, save_graph, splice_json
 from paperkg.spill import Spooled, TextSpool
 
 
@@ -109,3 +109,61 @@ def test_a_spooled_abstract_is_read_back_wherever_the_node_is_read(tmp_path: Pat
     assert g.subgraph(["paper:9"]).node("paper:9").props["abstract"] == text
     save_graph(g, tmp_path / "g.json")
     assert KnowledgeGraph.load(tmp_path / "g.json").node("paper:9").props["abstract"] == text
+
+
+def test_stored_attributes_are_read_and_replaced_in_place() -> None:
+    g = small()
+    assert [n for n, _ in g.node_items()] == ["paper:1", "model:clip", "dataset:coco"]
+    key = ("model:clip", "dataset:coco", "TRAINED_ON")
+    assert dict(g.edge_items())[key] == g.edge_attrs(key) == {"type": "TRAINED_ON", "confidence": 0.7}
+    assert g.has_edge(key) and not g.has_edge(("dataset:coco", "model:clip", "TRAINED_ON"))
+    assert g.edge(key) == Edge("model:clip", "dataset:coco", EdgeType.TRAINED_ON, {"confidence": 0.7})
+    aliases = ["CLIP-L"]
+    g.set_node_attrs("model:clip", {"kind": "model", "name": "CLIP", "aliases": aliases})
+    aliases.append("changed later")  # the graph holds its own list
+    assert [n for n, _ in g.node_items()][1] == "model:clip"  # the node kept its place
+    assert g.node("model:clip").props == {"name": "CLIP", "aliases": ["CLIP-L"]}
+    g.set_edge_attrs(key, {"type": "TRAINED_ON", "confidence": 0.9})
+    g.set_edge_attrs(("dataset:coco", "model:clip", "VARIANT_OF"), {"type": "VARIANT_OF"})
+    assert g.edge(key).props == {"confidence": 0.9}
+    assert g.counts()[1] == {"USES": 2, "TRAINED_ON": 1, "VARIANT_OF": 1}
+
+
+def test_the_saved_layout_says_where_each_record_lies(tmp_path: Path) -> None:
+    g = small()
+    layout = save_graph(g, tmp_path / "g.json")
+    path = tmp_path / "g.json"
+    for nid, _ in g.node_items():
+        assert read_record(path, layout.nodes[nid]) == {"id": nid, **g.node_attrs(nid)}
+    # a paper's edges never change once written: only the others are placed
+    assert list(layout.edges) == [("model:clip", "dataset:coco", "TRAINED_ON")]
+    assert read_record(path, (0, 5)) is None
+    data = path.read_bytes()
+    assert [data[e : e + 1] for e, _ in layout.ends.values()] == [b"]", b"]"]
+    assert [n for _, n in layout.ends.values()] == [3, 3]
+
+
+def test_splicing_replaces_and_appends_records_and_says_where_they_went(tmp_path: Path) -> None:
+    g = small()
+    path = tmp_path / "g.json"
+    layout = save_graph(g, path)
+    g.add_node(Node("model:clip", NodeKind.MODEL, {"aliases": ["CLIP-ViT"]}))  # changed
+    g.add_node(Node("model:new", NodeKind.MODEL, {"name": "New", "aliases": []}))  # added
+    g.add_edge(Edge("model:new", "model:clip", EdgeType.VARIANT_OF, {"confidence": 1.0}))
+    nodes = {n: g.node_attrs(n) for n in ("model:clip", "model:new")}
+    edges = {
+        ("model:new", "model:clip", "VARIANT_OF"): g.edge_attrs(("model:new", "model:clip", "VARIANT_OF"))
+    }
+    done = splice_json(path, (layout.nodes, layout.edges), layout.ends, nodes, edges)
+    assert path.read_bytes() != done.tmp.read_bytes()  # beside the file until committed
+    done.commit()
+    assert KnowledgeGraph.load(path).to_json() == g.to_json()
+    for nid, span in done.nodes.items():
+        assert read_record(path, span) == {"id": nid, **g.node_attrs(nid)}
+    assert done.ends["nodes"][1] == 4 and done.ends["edges"][1] == 4
+    start, end = layout.nodes["dataset:coco"]  # after the changed record: it moved
+    at = done.move(start)
+    assert at != start and read_record(path, (at, at + end - start)) == {
+        "id": "dataset:coco",
+        **g.node_attrs("dataset:coco"),
+    }
