@@ -40,6 +40,7 @@ from paperkg.model import (
 from paperkg.readers import InputError, Warnings, read_input
 from paperkg.resolve import RESOLVER_NAME, RESOLVER_VERSION, Canonical, Resolver
 from paperkg.spill import ExtractionLog, MappedLog, TextSpool
+from paperkg.timeline import Seen, merge_seen, paper_date
 
 if TYPE_CHECKING:
     from paperkg.output import PartialGraph
@@ -351,6 +352,7 @@ def run(
     with gc_paused():
         for ext in extractions:
             builder.add(ext, revise=ext.paper.id in revised)
+        builder.finish()
     if spool is not None:
         spool.flush()  # the files' writers (one may be a forked copy) only read it
     summary.set_graph(graph)
@@ -387,6 +389,9 @@ def _paper_node(p: Paper, spool: TextSpool | None = None) -> Node:
         "links": list(p.links),
     }
     props.update((k, v) for k, v in optional.items() if v not in (None, []))
+    date = paper_date(props)
+    if date is not None:
+        props["date"] = date
     return Node(paper_node_id(p.id), NodeKind.PAPER, props)
 
 
@@ -402,13 +407,17 @@ class _Shared(dict):  # type: ignore[type-arg]
 _FLOATS, _INTS = _Shared(), _Shared()
 
 
-def _evidence(m: Mention | None, ext: PaperExtraction, confidence: float, paper: str) -> dict[str, Any]:
+def _evidence(
+    m: Mention | None, ext: PaperExtraction, confidence: float, paper: str, date: str | None
+) -> dict[str, Any]:
     ev: dict[str, Any] = {
         "extractor": ext.extractor,
         "extractor_version": ext.extractor_version,
         "confidence": _FLOATS[round(confidence, 3)],
         "paper": paper,
     }
+    if date is not None:
+        ev["date"] = date  # the paper's date: when this link was made
     if m is None:
         ev.update(field="metadata", start=0, end=0, sentence="")
     else:
@@ -442,6 +451,7 @@ class GraphBuilder:
         self.spool = spool  # where abstracts go, if not in the graph's memory
         self._entities: dict[tuple[str, EntityType, tuple[str, ...]], tuple[str, EntityType]] = {}
         self._urls: set[tuple[str, str, str]] = set()
+        self._seen: dict[str, Seen] = {}  # the dates of this run's papers, per node they link to
 
     def _entity(self, e: ExtractedEntity) -> tuple[str, EntityType]:
         """The node id and type of ``e``'s canonical entity, adding it (and its family) at the
@@ -465,7 +475,7 @@ class GraphBuilder:
         self.graph.add_node(node)
         return node.id
 
-    def _trained_on(self, ext: PaperExtraction, paper: str) -> None:
+    def _trained_on(self, ext: PaperExtraction, paper: str, date: str | None) -> None:
         by_name = {e.name: e for e in ext.entities}
         for e in ext.entities:
             for dname in e.trained_on:
@@ -479,7 +489,7 @@ class GraphBuilder:
                     (x for x in d.mentions if x.field.value == "abstract"),
                     d.mentions[0] if d.mentions else None,
                 )
-                ev = _evidence(m, ext, min(e.confidence, d.confidence), paper)
+                ev = _evidence(m, ext, min(e.confidence, d.confidence), paper, date)
                 self.graph.add_edge(Edge(src, dst, EdgeType.TRAINED_ON, ev))
 
     def add(self, ext: PaperExtraction, revise: bool = False) -> None:
@@ -490,16 +500,18 @@ class GraphBuilder:
             self.graph.set_node(pnode)
         else:
             self.graph.add_node(pnode)
+        date = pnode.props.get("date")
         for e in ext.entities:
             nid, node_type = self._entity(e)
             if e.ids:  # the Hugging Face repo ids it was written as, gathered over the corpus
                 self.graph.add_node(Node(nid, NodeKind(node_type.value), {"ids": list(e.ids)}))
             m = e.mentions[0] if e.mentions else None
-            ev = _evidence(m, ext, e.confidence, pnode.id)
+            ev = _evidence(m, ext, e.confidence, pnode.id, date)
             ev["role"] = e.role.value
             ev["mention_type"] = e.type.value  # this paper's type of it: evidence for the node's
-            self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e.role, node_type), ev))
-        self._trained_on(ext, pnode.id)
+            added = self.graph.add_edge(Edge(pnode.id, nid, _edge_type(e.role, node_type), ev))
+            self._saw(nid, pnode.id, date, added or not revise)
+        self._trained_on(ext, pnode.id, date)
         for u in ext.urls:
             code = u.kind is UrlKind.CODE
             key = normalize_url(u.url)
@@ -510,4 +522,23 @@ class GraphBuilder:
                 self._urls.add((nid, url, u.kind.value))
                 self.graph.add_node(Node(nid, kind, {"name": url, "url": url, "url_kind": u.kind.value}))
             et = EdgeType.HAS_CODE if code else EdgeType.HAS_WEBSITE
-            self.graph.add_edge(Edge(pnode.id, nid, et, _evidence(u.mention, ext, 0.99, pnode.id)))
+            added = self.graph.add_edge(
+                Edge(pnode.id, nid, et, _evidence(u.mention, ext, 0.99, pnode.id, date))
+            )
+            self._saw(nid, pnode.id, date, added or not revise)
+
+    def _saw(self, node_id: str, paper: str, date: str | None, new: bool) -> None:
+        """Count ``paper`` for ``node_id`` unless the link was in the graph already (a revised paper)."""
+        if new:
+            self._seen.setdefault(node_id, Seen()).add(paper, date)
+
+    def finish(self) -> None:
+        """Give every node this run's papers link to its ``first_seen``, ``last_seen`` and
+        ``papers_per_month``, adding this run's papers to what the node held (an update)."""
+        for nid, seen in self._seen.items():
+            if seen.first_seen is None:
+                continue
+            node = self.graph.node(nid)
+            props = dict(node.props)
+            props.update(merge_seen(props, seen))
+            self.graph.set_node(Node(nid, node.kind, props))

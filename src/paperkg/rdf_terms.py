@@ -133,6 +133,9 @@ NODE_PROPS: dict[str, tuple[str, str]] = {
     "aliases": (SKOS.altLabel, LIST),
     "homepage": (PKG.homepage, STR),
     "url_kind": (PKG.urlKind, STR),
+    "date": (DCTERMS.date, STR),  # a paper's date (timeline.paper_date)
+    "first_seen": (PKG.firstSeen, STR),
+    "last_seen": (PKG.lastSeen, STR),
 }
 EDGE_PROPS: dict[str, tuple[str, str]] = {
     "field": (PKG.field, STR),
@@ -144,6 +147,7 @@ EDGE_PROPS: dict[str, tuple[str, str]] = {
     "confidence": (PKG.confidence, FLOAT),
     "mention_type": (PKG.mentionType, STR),
     "paper": (PROV.wasDerivedFrom, NODE),
+    "date": (DCTERMS.date, STR),  # the date of the paper that made the link
 }
 # predicate IRI -> (property, value type): the two tables above read backwards
 NODE_PREDICATE_PROP = {str(p): (k, t) for k, (p, t) in NODE_PROPS.items()}

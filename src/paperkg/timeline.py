@@ -89,3 +89,19 @@ def entity_seen(graph: KnowledgeGraph, dates: Mapping[str, str | None] | None = 
         if e.type in PAPER_EDGES and e.source in dates:
             seen.setdefault(e.target, Seen()).add(e.source, dates[e.source])
     return seen
+
+
+def merge_seen(props: Mapping[str, Any], seen: Seen) -> dict[str, Any]:
+    """The time properties of a node that had ``props`` once the papers of ``seen`` are added (their
+    papers must be new to the node, as in an update)."""
+    new = seen.props()
+    if not new:
+        return {}
+    old_first, old_last = props.get("first_seen"), props.get("last_seen")
+    months = Counter(props.get("papers_per_month") or {})
+    months.update(new["papers_per_month"])
+    return {
+        "first_seen": min(d for d in (old_first, new["first_seen"]) if d),
+        "last_seen": max(d for d in (old_last, new["last_seen"]) if d),
+        "papers_per_month": dict(sorted(months.items())),
+    }

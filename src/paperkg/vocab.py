@@ -67,6 +67,8 @@ class PKG(DefinedNamespace):
     upvotes: URIRef
     identifier: URIRef
     link: URIRef
+    firstSeen: URIRef  # the earliest date of the papers linked to an entity
+    lastSeen: URIRef  # the latest such date
     extra: URIRef  # JSON object of properties outside the contract (kept for a lossless round trip)
 
 
