@@ -111,11 +111,13 @@ class KnowledgeGraph:
         return node_id in self.g
 
     def node(self, node_id: str) -> Node:
+        """The node ``node_id`` (its texts kept on disk read back)."""
         attrs = unspooled(self.g.nodes[node_id])
         kind = NodeKind(attrs.pop("kind"))
         return Node(node_id, kind, attrs)
 
     def nodes(self, kind: NodeKind | None = None) -> Iterator[Node]:
+        """Every node (of ``kind``), in the order they were added."""
         for nid, attrs in self.g.nodes(data=True):
             if kind is None or attrs["kind"] == kind.value:
                 props = unspooled(attrs)
@@ -123,15 +125,18 @@ class KnowledgeGraph:
                 yield Node(nid, NodeKind(attrs["kind"]), props)
 
     def edges(self, type: EdgeType | None = None) -> Iterator[Edge]:
+        """Every edge (of ``type``), in order (by source node, then as added)."""
         for s, t, attrs in self.g.edges(data=True):
             if type is None or attrs["type"] == type.value:
                 props = {k: v for k, v in attrs.items() if k != "type"}
                 yield Edge(s, t, EdgeType(attrs["type"]), props)
 
     def number_of_nodes(self) -> int:
+        """How many nodes the graph holds."""
         return self.g.number_of_nodes()
 
     def number_of_edges(self) -> int:
+        """How many edges the graph holds."""
         return self.g.number_of_edges()
 
     def counts(self) -> tuple[Counter[str], Counter[str]]:
@@ -141,6 +146,7 @@ class KnowledgeGraph:
         return nk, et
 
     def degree(self, node_id: str) -> int:
+        """How many edges join ``node_id``, either way."""
         return int(self.g.degree(node_id))
 
     def neighbourhood(self, node_ids: Iterable[str], depth: int) -> set[str]:
@@ -161,6 +167,7 @@ class KnowledgeGraph:
         return g
 
     def subgraph(self, node_ids: Iterable[str]) -> KnowledgeGraph:
+        """A copy of the nodes ``node_ids`` and the edges between them."""
         return KnowledgeGraph(nx.MultiDiGraph(self.g.subgraph(node_ids)))
 
     def edge(self, key: EdgeKey) -> Edge:
@@ -169,6 +176,7 @@ class KnowledgeGraph:
         return Edge(key[0], key[1], EdgeType(key[2]), {k: v for k, v in attrs.items() if k != "type"})
 
     def has_edge(self, key: EdgeKey) -> bool:
+        """Is there an edge of ``key`` (source, target, type)?"""
         return bool(self.g.has_edge(*key))
 
     # -- stored attributes, for the files of a build (paperkg.output) ------
@@ -211,6 +219,7 @@ class KnowledgeGraph:
 
     # -- node-link JSON ---------------------------------------------------
     def to_json(self) -> dict[str, Any]:
+        """The graph as node-link data (what graph.json holds), texts kept on disk read back."""
         data = nx.node_link_data(self.g, edges="edges")
         data["nodes"] = [unspooled(n) for n in data["nodes"]]
         data["graph"] = {"format": "paperkg", "version": 1}
