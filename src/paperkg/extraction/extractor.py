@@ -104,6 +104,7 @@ class Extractor:
         self.loose = bool(getattr(self.decider, "wants_loose", False)) if loose is None else loose
 
     def extract(self, paper: Paper) -> PaperExtraction:
+        """The entities and links of one paper (for many, :meth:`pipe` is faster)."""
         return next(iter(self.pipe([paper])))
 
     def pipe(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
