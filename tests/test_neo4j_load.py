@@ -23,12 +23,19 @@ from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.neo4j_conn import map_error, redact_uri
 from paperkg.sinks.base import SinkError, write_graph
+from paperkg.sinks.name_keys import name_keys
 from paperkg.sinks.neo4j import Neo4jSink, constraint_statements, counts, edge_query, node_query
 
 
 def _expected(g: KnowledgeGraph) -> tuple[dict[str, int], dict[str, int]]:
     nk, et = g.counts()
     return {k.label: nk.get(k.value, 0) for k in NodeKind}, {t.value: et.get(t.value, 0) for t in EdgeType}
+
+
+def _expected_keys(g: KnowledgeGraph) -> dict[str, int]:
+    """NameKey nodes (one per distinct key) and NAMES relationships (one per key of each entity)."""
+    keys = [name_keys(n) for n in g.nodes()]
+    return {"NameKey": len({k for ks in keys for k in ks}), "NAMES": sum(map(len, keys))}
 
 
 def _assert_counts(target: Neo4jTarget, g: KnowledgeGraph) -> dict[str, dict[str, int]]:
@@ -41,6 +48,13 @@ def _assert_counts(target: Neo4jTarget, g: KnowledgeGraph) -> dict[str, dict[str
     assert c["nodes"]["*"] == g.number_of_nodes()
     assert c["relationships"]["*"] == g.number_of_edges()
     assert c["nodes"]["Entity"] == sum(nodes[k.label] for k in NodeKind if k.is_entity)
+    keys = _expected_keys(g)
+    assert c["name_keys"] == keys
+    # nothing else is in the database: the graph, and its name keys
+    everything = _run(target, "MATCH (n) RETURN count(n) AS n")[0]["n"]
+    assert everything == g.number_of_nodes() + keys["NameKey"]
+    everything = _run(target, "MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    assert everything == g.number_of_edges() + keys["NAMES"]
     return c
 
 
@@ -62,10 +76,12 @@ def _free_port() -> int:
 def test_cypher_text_uses_only_enum_labels_and_parameters() -> None:
     q = node_query(NodeKind.MODEL)
     assert "MERGE (n:Model {id: row.id})" in q and "SET n:Entity" in q
-    assert "Entity" not in node_query(NodeKind.PAPER)
+    assert "MERGE (k:NameKey {key: key})" in q and "MERGE (k)-[:NAMES]->(n)" in q
+    assert "Entity" not in node_query(NodeKind.PAPER) and "NameKey" not in node_query(NodeKind.PAPER)
     e = edge_query(NodeKind.PAPER, EdgeType.USES, NodeKind.DATASET)
     assert "MATCH (a:Paper {id: row.s})" in e and "MERGE (a)-[r:USES]->(b)" in e
-    assert len(constraint_statements()) == 7
+    assert len(constraint_statements()) == 8
+    assert "FOR (k:NameKey) REQUIRE k.key IS UNIQUE" in constraint_statements()[-1]
 
 
 def test_error_messages_are_one_line_without_password() -> None:
@@ -119,7 +135,7 @@ def test_load_twice_gives_equal_counts(neo4j_target: Neo4jTarget) -> None:  # no
     assert _assert_counts(neo4j_target, g) == first
     constraints = _run(neo4j_target, "SHOW CONSTRAINTS YIELD labelsOrTypes RETURN labelsOrTypes")
     labels = {x["labelsOrTypes"][0] for x in constraints}
-    assert {"Paper", "Model", "Dataset", "Benchmark", "Repository", "Website", "Entity"} <= labels
+    assert {"Paper", "Model", "Dataset", "Benchmark", "Repository", "Website", "Entity", "NameKey"} <= labels
 
 
 @pytest.mark.neo4j
@@ -160,6 +176,14 @@ def test_second_graph_merges_into_same_entities(neo4j_target: Neo4jTarget) -> No
         id=LLAVA,
     )
     assert rows == [{"aliases": ["LLaVA", "Large Language and Vision Assistant", "LLaVA-v1"], "deg": 2}]
+    # the new alias's key is added; the keys of the first load stay; each key once
+    keys = _run(
+        neo4j_target,
+        "MATCH (k:NameKey)-[:NAMES]->(:Model {id: $id}) RETURN k.key AS key ORDER BY key",
+        id=LLAVA,
+    )
+    assert [r["key"] for r in keys] == ["largelanguageandvisionassistant", "llava", "llavav1"]
+    assert c["name_keys"]["NameKey"] == _expected_keys(small_graph())["NameKey"] + 1
 
 
 @pytest.mark.neo4j
@@ -220,7 +244,13 @@ def test_interrupted_load_leaves_whole_batches_and_rerun_completes(
     assert c["nodes"]["*"] < g.number_of_nodes() or c["relationships"]["*"] < g.number_of_edges()
     write_graph(g, Neo4jSink(*neo4j_target.args, batch_size=2))
     _assert_counts(neo4j_target, g)
-    dups = _run(neo4j_target, "MATCH (n) WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id")
+    dups = _run(
+        neo4j_target, "MATCH (n) WHERE NOT n:NameKey WITH n.id AS id, count(*) AS c WHERE c > 1 RETURN id"
+    )
+    assert dups == []
+    dups = _run(
+        neo4j_target, "MATCH (k:NameKey)-[r:NAMES]->(e) WITH k, e, count(r) AS c WHERE c > 1 RETURN k"
+    )
     assert dups == []
 
 

@@ -199,6 +199,29 @@ def test_hostile_strings_survive_exactly(tmp_path: Path) -> None:
         assert h in labels
 
 
+def test_entities_carry_their_name_keys_which_are_not_read_back(tmp_path: Path) -> None:
+    g = KnowledgeGraph()
+    g.add_node(
+        Node("model:gpt-4o", NodeKind.MODEL, {"name": "GPT-4o", "aliases": ["GPT-4o", "gpt 4o", "4o"]})
+    )
+    g.add_node(Node("dataset:refcoco-plus", NodeKind.DATASET, {"name": "RefCOCO+", "aliases": ["..."]}))
+    g.add_node(
+        Node("repo:github.com/a/b", NodeKind.REPOSITORY, {"name": "u", "url": "u", "url_kind": "code"})
+    )
+    g.add_node(Node("paper:1", NodeKind.PAPER, {"title": "GPT-4o"}))
+    write_rdf(g, tmp_path / "g.ttl")
+    data = rdflib.Graph().parse(tmp_path / "g.ttl", format="turtle")
+    keys = sorted((str(s).rsplit("/", 1)[1], str(o)) for s, o in data.subject_objects(PKG.nameKey))
+    assert keys == [("gpt-4o", "4o"), ("gpt-4o", "gpt4o"), ("refcoco-plus", "refcocoplus")]
+    # derived from the names: a hand-edited key is not read, and the export makes the keys again
+    edited = tmp_path / "edited.ttl"
+    edited.write_text((tmp_path / "g.ttl").read_text("utf-8").replace('"gpt4o"', '"other"'), "utf-8")
+    back = graph_from_rdf(edited)
+    assert_same(back, g)
+    write_rdf(back, tmp_path / "again.ttl")
+    assert (tmp_path / "again.ttl").read_bytes() == (tmp_path / "g.ttl").read_bytes()
+
+
 def test_xml_replaces_characters_xml_cannot_hold(tmp_path: Path) -> None:
     g = KnowledgeGraph()
     g.add_node(Node("model:x", NodeKind.MODEL, {"name": "a\x00b\x1bc", "aliases": ["ok"]}))

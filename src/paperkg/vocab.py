@@ -69,6 +69,7 @@ class PKG(DefinedNamespace):
     link: URIRef
     firstSeen: URIRef  # the earliest date of the papers linked to an entity
     lastSeen: URIRef  # the latest such date
+    nameKey: URIRef  # the name_key of an entity's name or alias (what the saved queries look up)
     extra: URIRef  # JSON object of properties outside the contract (kept for a lossless round trip)
 
 

@@ -3,17 +3,25 @@
 
 A query file starts with comment lines (``//`` for Cypher, ``#`` for SPARQL)::
 
-    // most_used_datasets: the datasets used by the most papers.
+    // models_on_benchmark: the models used by papers that evaluate on a benchmark.
+    // param benchmark: name
     // param limit: int = 20
 
-Parameters are passed as ``$name`` in Cypher and substituted as typed literals
-in SPARQL (never as text pasted into the query).
+``// param NAME: TYPE [= DEFAULT]`` declares a parameter; ``TYPE`` is ``int``, ``str`` or ``name``.
+A ``name`` is text, as a ``str`` is, naming an entity: binding it also gives ``NAME_key``, its
+:func:`paperkg.keys.name_key`, which is what the queries look the entity up by (an index seek on
+``(:NameKey {key: $NAME_key})`` in Cypher, ``?e pkg:nameKey ?arg_NAME_key`` in SPARQL; see
+:mod:`paperkg.sinks.name_keys`), so ``gpt 4o`` finds GPT-4o.
+
+Parameters are passed as ``$NAME`` (and ``$NAME_key``) in Cypher and substituted as typed literals
+in SPARQL (never as text pasted into the query; :func:`paperkg.queries.sparql.bind_sparql`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -21,9 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from paperkg.errors import PaperkgError
+from paperkg.keys import name_key
 
 BACKENDS = {"cypher": ".cypher", "rdf": ".rq"}
-_PARAM = re.compile(r"^\s*(?://|#)\s*param\s+(\w+)\s*:\s*(int|str)\s*(?:=\s*(.*?))?\s*$")
+PARAM_TYPES = ("int", "str", "name")
+#: The bound value a ``name`` parameter also gives: its name key, under the parameter's name + this.
+KEY_SUFFIX = "_key"
+_PARAM = re.compile(rf"^\s*(?://|#)\s*param\s+(\w+)\s*:\s*({'|'.join(PARAM_TYPES)})\s*(?:=\s*(.*?))?\s*$")
 _DESC = re.compile(r"^\s*(?://|#)\s*(\w+)\s*:\s*(.+?)\s*$")
 
 
@@ -33,17 +45,32 @@ class QueryError(PaperkgError, ValueError):
 
 @dataclass(frozen=True)
 class Param:
-    name: str
-    type: str  # "int" or "str"
-    default: Any  # None when required
+    """A declared parameter: its name, type (one of :data:`PARAM_TYPES`) and default (None when
+    it is required)."""
 
-    def coerce(self, raw: str) -> Any:
+    name: str
+    type: str
+    default: Any
+
+    @property
+    def key_name(self) -> str | None:
+        """The name under which a ``name`` parameter's key is bound (``model_key``); None for others."""
+        return self.name + KEY_SUFFIX if self.type == "name" else None
+
+    def coerce(self, value: Any) -> Any:
+        """The typed value of ``value`` (text as given on the command line, or already typed)."""
         if self.type == "int":
-            try:
-                return int(raw)
-            except ValueError:
-                raise QueryError(f"parameter {self.name} must be an integer, got {raw!r}") from None
-        return raw
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            if isinstance(value, str):
+                try:
+                    return int(value)
+                except ValueError:
+                    pass
+            raise QueryError(f"parameter {self.name} must be an integer, got {value!r}")
+        if not isinstance(value, str):
+            raise QueryError(f"parameter {self.name} must be a string, got {value!r}")
+        return value
 
 
 @dataclass(frozen=True)
@@ -54,10 +81,14 @@ class SavedQuery:
     description: str
     params: tuple[Param, ...]
 
-    def bind(self, raw: dict[str, str]) -> dict[str, Any]:
-        """Typed parameter values from ``k=v`` strings, with defaults; unknown or missing ones fail."""
-        known = {p.name: p for p in self.params}
-        unknown = sorted(set(raw) - set(known))
+    def bind(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Typed parameter values from ``k=v`` strings (or typed values), with defaults, and the key
+        of each ``name`` parameter; unknown or missing ones fail.
+
+        A key given along (values bound before) must be the key of its value.
+        """
+        keys = {p.key_name: p for p in self.params if p.key_name}
+        unknown = sorted(set(raw) - {p.name for p in self.params} - set(keys))
         if unknown:
             raise QueryError(f"query {self.name} has no parameter {', '.join(unknown)}")
         out: dict[str, Any] = {}
@@ -68,6 +99,12 @@ class SavedQuery:
                 out[p.name] = p.default
             else:
                 raise QueryError(f"query {self.name} needs --param {p.name}=...")
+        for key, p in keys.items():
+            out[key] = name_key(out[p.name])
+            if key in raw and raw[key] != out[key]:
+                raise QueryError(
+                    f"parameter {key} is the name key of {p.name}: {out[key]!r}, not {raw[key]!r}"
+                )
         return out
 
 
@@ -102,7 +139,14 @@ def load_query(name: str, backend: str = "cypher") -> SavedQuery:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise QueryError(f"saved query {path} is not UTF-8 text") from None
+    description, params = _header(text, name, path)
+    return SavedQuery(name, backend, text, description, params)
+
+
+def _header(text: str, name: str, path: Traversable) -> tuple[str, tuple[Param, ...]]:
+    """A query file's description and parameters, from its leading comment lines."""
     params: list[Param] = []
+    bound: set[str] = set()  # the names the parameters bind (with the keys of name parameters)
     description = ""
     for line in text.splitlines():
         if not line.lstrip().startswith(("//", "#")):
@@ -110,14 +154,23 @@ def load_query(name: str, backend: str = "cypher") -> SavedQuery:
                 break
             continue
         if m := _PARAM.match(line):
-            pname, ptype, default = m.groups()
-            value: Any = None
-            if default not in (None, ""):
-                try:
-                    value = int(default) if ptype == "int" else default.strip("\"'")
-                except ValueError:
-                    raise QueryError(f"saved query {path}: default of {pname} is not an integer") from None
-            params.append(Param(pname, ptype, value))
+            param = _param(path, *m.groups())
+            names = {n for n in (param.name, param.key_name) if n}
+            if names & bound:
+                raise QueryError(f"saved query {path}: parameter {param.name} clashes with another")
+            bound |= names
+            params.append(param)
         elif (m := _DESC.match(line)) and m.group(1) == name and not description:
             description = m.group(2)
-    return SavedQuery(name, backend, text, description, tuple(params))
+    return description, tuple(params)
+
+
+def _param(path: Traversable, name: str, ptype: str, default: str | None) -> Param:
+    """The parameter of a ``param NAME: TYPE [= DEFAULT]`` line."""
+    value: Any = None
+    if default not in (None, ""):
+        try:
+            value = int(default) if ptype == "int" else default.strip("\"'")
+        except ValueError:
+            raise QueryError(f"saved query {path}: default of {name} is not an integer") from None
+    return Param(name, ptype, value)

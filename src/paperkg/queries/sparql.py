@@ -28,31 +28,25 @@ def bind_sparql(query: SavedQuery, params: Mapping[str, Any]) -> str:
     """The query text with its parameters bound as typed literals.
 
     A parameter ``x`` is declared in the header (``# param x: str``) and used in the body through
-    ``VALUES ?arg_x { ... }`` (the braces get the literal); ``limit`` replaces the ``LIMIT n``
-    clause (an integer, checked). Values never reach the text unescaped.
+    ``VALUES ?arg_x { ... }`` (the braces get the literal); a ``name`` parameter is looked up
+    through its key, ``VALUES ?arg_x_key { ... }`` (the value itself may be used too); ``limit``
+    replaces the ``LIMIT n`` clause (an integer, checked). Values never reach the text unescaped.
     """
+    values = query.bind(params)
     text = query.text
-    known = {p.name for p in query.params}
-    unknown = sorted(set(params) - known)
-    if unknown:
-        raise QueryError(f"query {query.name} has no parameter {', '.join(unknown)}")
     for p in query.params:
-        value = params.get(p.name, p.default)
-        if value is None:
-            raise QueryError(f"query {query.name} needs --param {p.name}=...")
-        if isinstance(value, str) and p.type == "int":
-            value = p.coerce(value)
-        if p.type == "int":
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise QueryError(f"parameter {p.name} must be an integer, got {value!r}")
-        elif not isinstance(value, str):
-            raise QueryError(f"parameter {p.name} must be a string, got {value!r}")
+        value = values[p.name]
         if p.name == "limit":
             if value < 0:
                 raise QueryError(f"parameter limit must be >= 0, got {value}")
             text, n = _LIMIT.subn(f"LIMIT {value}", text)
         else:
             text, n = _bind_values(text, p.name, _sparql_literal(value))
+        if p.key_name:
+            text, k = _bind_values(text, p.key_name, _sparql_literal(values[p.key_name]))
+            if k == 0:
+                raise QueryError(f"query {query.name}: name parameter {p.name} is not looked up by its key")
+            n += k
         if n == 0:
             raise QueryError(f"query {query.name}: parameter {p.name} is declared but not used")
     return text

@@ -80,7 +80,8 @@ def graph_from_rdf(
 
     Node ids come from ``pkg:id`` (else from the IRI); properties, edges and their evidence are
     restored from the terms :class:`~paperkg.sinks.rdf.RdfSink` writes; standard-vocabulary
-    duplicates are ignored.
+    duplicates and the derived ``pkg:nameKey`` (an entity's name keys, made again from its names
+    by the writer) are ignored.
     """
     fmt = guess_format(path, fmt)
     subjects: dict[str, _Subject] = {}

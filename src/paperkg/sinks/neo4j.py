@@ -14,6 +14,11 @@ Merging into existing nodes: scalar properties are overwritten by the newer load
 :data:`paperkg.graph.LIST_PROPS` (``aliases``, ``authors`` ...) are unioned, as
 :meth:`paperkg.graph.KnowledgeGraph.add_node` does.
 
+Name keys: the batch that writes an entity also merges ``(:NameKey {key})-[:NAMES]->(entity)`` for each of
+its :func:`~paperkg.sinks.name_keys.name_keys` (``NameKey.key`` is unique, so the saved queries find an
+entity by an index seek). Keys are only added, as aliases are: a later load that brings new aliases adds
+their keys. :func:`counts` reports them apart from the graph's nodes and relationships.
+
 Every failure is raised as :class:`paperkg.sinks.base.SinkError` with a one-line message that never
 contains the password (:mod:`paperkg.neo4j_conn`). Saved Cypher queries run in :mod:`paperkg.queries.cypher`.
 """
@@ -33,9 +38,13 @@ from paperkg.ids import PREFIX_KIND
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.neo4j_conn import connect, mapped_errors, redact_uri
 from paperkg.sinks.base import SinkError, SinkReport
+from paperkg.sinks.name_keys import name_keys
 
 ENTITY_LABEL = "Entity"
 LABELS: tuple[str, ...] = (*(k.label for k in NodeKind), ENTITY_LABEL)
+#: The lookup index of entity names: ``(:NameKey {key})-[:NAMES]->(:Entity)``.
+NAME_KEY_LABEL = "NameKey"
+NAMES_TYPE = "NAMES"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -72,10 +81,15 @@ def _check_ident(name: str) -> str:
 
 
 def constraint_statements() -> list[str]:
+    """The uniqueness constraints: ``id`` per label, and ``NameKey.key`` (the name lookups' index)."""
     return [
-        f"CREATE CONSTRAINT paperkg_{label.lower()}_id IF NOT EXISTS "
-        f"FOR (n:{_check_ident(label)}) REQUIRE n.id IS UNIQUE"
-        for label in LABELS
+        *(
+            f"CREATE CONSTRAINT paperkg_{label.lower()}_id IF NOT EXISTS "
+            f"FOR (n:{_check_ident(label)}) REQUIRE n.id IS UNIQUE"
+            for label in LABELS
+        ),
+        f"CREATE CONSTRAINT paperkg_namekey_key IF NOT EXISTS "
+        f"FOR (k:{NAME_KEY_LABEL}) REQUIRE k.key IS UNIQUE",
     ]
 
 
@@ -91,6 +105,15 @@ def node_query(kind: NodeKind) -> str:
             f"SET n.{p} = CASE WHEN row.lists.{p} IS NULL THEN n.{p} "
             f"ELSE coalesce(n.{p}, []) + [x IN row.lists.{p} WHERE NOT x IN coalesce(n.{p}, [])] END"
         )
+    if kind.is_entity:
+        lines += [
+            "WITH n, row",
+            "CALL (n, row) {",
+            "  UNWIND row.keys AS key",
+            f"  MERGE (k:{NAME_KEY_LABEL} {{key: key}})",
+            f"  MERGE (k)-[:{NAMES_TYPE}]->(n)",
+            "}",
+        ]
     lines.append("RETURN count(n) AS n")
     return "\n".join(lines)
 
@@ -119,7 +142,10 @@ def node_row(node: Node) -> dict[str, Any]:
         else:
             props[k] = v
     props["kind"] = node.kind.value
-    return {"id": node.id, "props": props, "lists": lists}
+    row: dict[str, Any] = {"id": node.id, "props": props, "lists": lists}
+    if node.kind.is_entity:
+        row["keys"] = name_keys(node)
+    return row
 
 
 def edge_row(edge: Edge) -> dict[str, Any]:
@@ -259,8 +285,10 @@ def _auto(
 
 
 def counts(uri: str, user: str, password: str, database: str | None = None) -> dict[str, dict[str, int]]:
-    """``{"nodes": {label: n}, "relationships": {type: n}}`` for every paperkg label and type, plus totals
-    under the keys ``"*"``."""
+    """``{"nodes": {label: n}, "relationships": {type: n}, "name_keys": {...}}``: every paperkg label and
+    type, with the totals of the graph's nodes and relationships under the keys ``"*"`` (every node but
+    the ``NameKey`` ones, every relationship but ``NAMES``); the name lookup index apart, as
+    ``"name_keys": {"NameKey": nodes, "NAMES": relationships}``."""
 
     def work(session: neo4j.Session) -> dict[str, dict[str, int]]:
         def one(q: str) -> int:
@@ -268,10 +296,14 @@ def counts(uri: str, user: str, password: str, database: str | None = None) -> d
             return int(rec[0]) if rec is not None else 0
 
         nodes = {label: one(f"MATCH (n:{_check_ident(label)}) RETURN count(n)") for label in LABELS}
-        nodes["*"] = one("MATCH (n) RETURN count(n)")
+        nodes["*"] = one(f"MATCH (n) WHERE NOT n:{NAME_KEY_LABEL} RETURN count(n)")
         rels = {t.value: one(f"MATCH ()-[r:{_check_ident(t.value)}]->() RETURN count(r)") for t in EdgeType}
-        rels["*"] = one("MATCH ()-[r]->() RETURN count(r)")
-        return {"nodes": nodes, "relationships": rels}
+        rels["*"] = one(f"MATCH ()-[r]->() WHERE NOT r:{NAMES_TYPE} RETURN count(r)")
+        keys = {
+            NAME_KEY_LABEL: one(f"MATCH (k:{NAME_KEY_LABEL}) RETURN count(k)"),
+            NAMES_TYPE: one(f"MATCH ()-[r:{NAMES_TYPE}]->() RETURN count(r)"),
+        }
+        return {"nodes": nodes, "relationships": rels, "name_keys": keys}
 
     return cast(dict[str, dict[str, int]], _auto(uri, user, password, database, work))
 

@@ -34,6 +34,7 @@ from paperkg.rdf_terms import (
     node_slug,
 )
 from paperkg.sinks.base import NodeSpans, SinkError
+from paperkg.sinks.name_keys import name_keys
 from paperkg.vocab import PKG, PREFIXES, RDF, SCHEMA, XSD
 
 EdgeSpans = dict[tuple[str, str, str], tuple[int, int]]
@@ -137,7 +138,8 @@ class TurtleBlocks:
     ``turtle=False``, as N-Triples lines; with ``xml_safe``, literals hold only characters XML 1.0
     can).
 
-    A node's block holds its types, ``pkg:id`` and properties; an edge's blocks, its direct triple
+    A node's block holds its types, ``pkg:id``, properties and, for an entity, a ``pkg:nameKey`` per
+    name key (:mod:`paperkg.sinks.name_keys`); an edge's blocks, its direct triple
     (+ its CiTO twin) and, when it has properties, its ``pkg:Evidence`` node. An edge joins nodes
     written before or made known with :meth:`know` (nodes a file holds already). Text is buffered
     until :meth:`flush`. With ``record``, :attr:`node_spans` and :attr:`edge_spans` hold where
@@ -170,6 +172,7 @@ class TurtleBlocks:
         self._rel = {e: t.iri(p) for e, p in EDGE_PREDICATE.items()}
         self._cito = {k: t.iri(p) for k, p in USES_CITO.items()}
         self._p_id, self._p_extra = t.iri(PKG.id), t.iri(PKG.extra)
+        self._p_name_key = t.iri(PKG.nameKey)
         self._p_code = t.iri(SCHEMA.codeRepository)
         self._p_subject, self._p_object = t.iri(PKG.subject), t.iri(PKG.object)
         self._p_relation = t.iri(PKG.relation)
@@ -301,13 +304,15 @@ class TurtleBlocks:
         return pair
 
     def _node_pairs(self, node: Node) -> tuple[str, list[str]]:
-        """A node's subject term and its "predicate object" pairs: types, ``pkg:id``, properties."""
+        """A node's subject term and its "predicate object" pairs: types, ``pkg:id``, properties (and
+        an entity's name keys)."""
         term = self._node_term(node.id, node.kind)
         po = list(self._type_pairs[node.kind])
         po.append(f"{self._p_id} {self._t.string(node.id)}")
         self._props(node.props, self._np, po)
         if node.kind is NodeKind.REPOSITORY and type(node.props.get("url")) is str:
             po.append(f"{self._p_code} {self._t.string(node.props['url'])}")
+        po.extend(f"{self._p_name_key} {self._t.string(key)}" for key in name_keys(node))
         return term, po
 
     def _edge_blocks(self, edge: Edge) -> list[tuple[str, list[str]]]:

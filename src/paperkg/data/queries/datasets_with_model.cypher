@@ -1,9 +1,7 @@
 // datasets_with_model: the datasets most often used (or introduced) by papers that also use (or introduce) a model.
-// param model: str
+// param model: name
 // param limit: int = 20
-MATCH (m:Model)
-WHERE toLower(m.name) = toLower($model)
-   OR any(a IN coalesce(m.aliases, []) WHERE toLower(a) = toLower($model))
+MATCH (:NameKey {key: $model_key})-[:NAMES]->(m:Model)
 MATCH (p:Paper)-[:USES|INTRODUCES]->(m)
 MATCH (p)-[:USES|INTRODUCES]->(d:Dataset)
 WITH d, count(DISTINCT p) AS papers

@@ -1,13 +1,11 @@
 // entity_neighbourhood: everything directly linked to an entity, with the relation and its direction.
-// param name: str
-MATCH (n:Entity)
-WHERE toLower(n.name) = toLower($name)
-   OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) = toLower($name))
+// param name: name
+MATCH (:NameKey {key: $name_key})-[:NAMES]->(n:Entity)
 CALL (n) {
-  MATCH (n)-[r]->(m)
+  MATCH (n)-[r:INTRODUCES|USES|EVALUATES_ON|HAS_CODE|HAS_WEBSITE|VARIANT_OF|TRAINED_ON]->(m)
   RETURN m, type(r) AS relation, 'out' AS direction
   UNION
-  MATCH (n)<-[r]-(m)
+  MATCH (n)<-[r:INTRODUCES|USES|EVALUATES_ON|HAS_CODE|HAS_WEBSITE|VARIANT_OF|TRAINED_ON]-(m)
   RETURN m, type(r) AS relation, 'in' AS direction
 }
 RETURN coalesce(m.name, m.title, m.url, m.id) AS neighbour,
