@@ -15,8 +15,12 @@ import pytest
 
 from neo4j_support import COCO, P1, small_graph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
+from paperkg.queries import load_query
+from paperkg.queries.cypher import run_cypher
 from paperkg.sinks.base import SinkError, write_graph
-from paperkg.sinks.neo4j_csv import Neo4jCsvSink, import_command
+from paperkg.sinks.name_keys import name_keys
+from paperkg.sinks.neo4j import constraint_statements
+from paperkg.sinks.neo4j_csv import SCHEMA_FILE, Neo4jCsvSink, import_command
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "scripts" / "neo4j-launcher" / "target"
@@ -43,7 +47,10 @@ def test_headers_are_neo4j_admin_headers(tmp_path: Path) -> None:
     sink, out = _export(tmp_path)
     files = sorted(p.name for p in out.glob("*.csv"))
     assert files == [
-        *(f"nodes_{k}.csv" for k in ("Benchmark", "Dataset", "Model", "Paper", "Repository", "Website")),
+        *(
+            f"nodes_{k}.csv"
+            for k in ("Benchmark", "Dataset", "Model", "NameKey", "Paper", "Repository", "Website")
+        ),
         *(
             f"rels_{t}.csv"
             for t in (
@@ -51,6 +58,7 @@ def test_headers_are_neo4j_admin_headers(tmp_path: Path) -> None:
                 "HAS_CODE",
                 "HAS_WEBSITE",
                 "INTRODUCES",
+                "NAMES",
                 "TRAINED_ON",
                 "USES",
                 "VARIANT_OF",
@@ -103,10 +111,26 @@ def test_headers_are_neo4j_admin_headers(tmp_path: Path) -> None:
     cmd = sink.command()
     assert cmd[:4] == ["neo4j-admin", "database", "import", "full"]
     assert "--array-delimiter=;" in cmd and "--multiline-fields=true" in cmd and cmd[-1] == "neo4j"
-    assert sum(a.startswith("--nodes=") for a in cmd) == 6
-    assert sum(a.startswith("--relationships=") for a in cmd) == 7
+    assert sum(a.startswith("--nodes=") for a in cmd) == 7
+    assert sum(a.startswith("--relationships=") for a in cmd) == 8
     assert cmd == import_command(out)
-    assert shlex.join(cmd) in (out / "neo4j-admin-import.sh").read_text(encoding="utf-8")
+    script = (out / "neo4j-admin-import.sh").read_text(encoding="utf-8")
+    assert shlex.join(cmd) in script and SCHEMA_FILE in script
+    schema = (out / SCHEMA_FILE).read_text(encoding="utf-8").splitlines()
+    assert schema == [f"{stmt};" for stmt in constraint_statements()]
+
+
+def test_name_keys_are_their_own_id_space(tmp_path: Path) -> None:
+    g = small_graph()
+    _, out = _export(tmp_path, Node("model:coco-captioner", NodeKind.MODEL, {"name": "COCO", "aliases": []}))
+    keys = _read(out / "nodes_NameKey.csv")
+    names = _read(out / "rels_NAMES.csv")
+    assert keys[0] == ["key:ID(NameKey)", ":LABEL"] and names[0] == [":START_ID(NameKey)", ":END_ID", ":TYPE"]
+    expected = sorted({k for n in g.nodes() for k in name_keys(n)})
+    assert [r[0] for r in keys[1:]] == expected and {r[1] for r in keys[1:]} == {"NameKey"}
+    assert ["coco", COCO, "NAMES"] in names and ["coco", "model:coco-captioner", "NAMES"] in names
+    assert ["mscoco", COCO, "NAMES"] in names
+    assert len(names[1:]) == sum(len(name_keys(n)) for n in g.nodes()) + 1  # and the captioner's key
 
 
 def test_quotes_newlines_and_delimiter_in_arrays(tmp_path: Path) -> None:
@@ -140,7 +164,7 @@ def test_real_neo4j_admin_import(tmp_path: Path) -> None:
             pytest.fail(msg, pytrace=False)
         pytest.skip(msg)
     weird = Node("model:weird", NodeKind.MODEL, {"name": '\'}) DETACH DELETE n //\n"x"', "aliases": ["x;y"]})
-    sink, _ = _export(tmp_path, weird)
+    sink, out = _export(tmp_path, weird)
     home = tmp_path / "home"
     (home / "conf").mkdir(parents=True)
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
@@ -174,10 +198,28 @@ def test_real_neo4j_admin_import(tmp_path: Path) -> None:
             time.sleep(0.5)
         uri = f"bolt://127.0.0.1:{port}"
         with neo4j.GraphDatabase.driver(uri, auth=("neo4j", "import-test-pw")) as d:
-            recs, _, _ = d.execute_query("MATCH (n) RETURN count(n) AS n")
+            for stmt in (out / SCHEMA_FILE).read_text(encoding="utf-8").splitlines():
+                d.execute_query(stmt.rstrip(";"))
+            keys = _read(out / "nodes_NameKey.csv")[1:]
+            names = _read(out / "rels_NAMES.csv")[1:]
+            recs, _, _ = d.execute_query("MATCH (n) WHERE NOT n:NameKey RETURN count(n) AS n")
             assert recs[0]["n"] == 13
-            recs, _, _ = d.execute_query("MATCH ()-[r]->() RETURN count(r) AS n")
+            recs, _, _ = d.execute_query("MATCH (k:NameKey) RETURN count(k) AS n")
+            assert recs[0]["n"] == len(keys) > 0
+            recs, _, _ = d.execute_query("MATCH ()-[r]->() WHERE NOT r:NAMES RETURN count(r) AS n")
             assert recs[0]["n"] == 16
+            recs, _, _ = d.execute_query("MATCH (:NameKey)-[r:NAMES]->(:Entity) RETURN count(r) AS n")
+            assert recs[0]["n"] == len(names)
+            q = load_query("entity_neighbourhood")
+            _, rows = run_cypher(q, q.bind({"name": "ms coco"}), uri, "neo4j", "import-test-pw")
+            assert [(r["neighbour"], r["relation"]) for r in rows] == [
+                ("Improved Baselines with Visual Instruction Tuning", "USES"),
+                ("Microsoft COCO: Common Objects in Context", "INTRODUCES"),
+                ("Visual Instruction Tuning", "USES"),
+            ]
+            with d.session() as session:
+                plan = session.run("EXPLAIN " + q.text, q.bind({"name": "ms coco"})).consume().plan
+            assert "NodeUniqueIndexSeek" in str(plan)
             recs, _, _ = d.execute_query(
                 "MATCH (p:Paper)-[r:USES]->(m:Model:Entity {id: 'model:weird'}) "
                 "RETURN m.name AS name, m.aliases AS aliases, r.start AS start, r.confidence AS c"

@@ -7,10 +7,17 @@ Files written into ``outdir``:
   ``aliases:string[]``; untyped columns are strings.
 * ``rels_<TYPE>.csv`` per relationship type: ``:START_ID``, ``:END_ID``, ``:TYPE``, then the evidence
   properties typed the same way.
+* ``nodes_NameKey.csv`` (``key:ID(NameKey)``, ``:LABEL``) and ``rels_NAMES.csv`` (``:START_ID(NameKey)``,
+  ``:END_ID``, ``:TYPE``): the entities' name keys (:mod:`paperkg.sinks.name_keys`), one row per
+  distinct key and one per (key, entity), as the Bolt sink writes them.
 * ``neo4j-admin-import.sh``: the exact import command (also returned by :meth:`Neo4jCsvSink.command` and
   :func:`import_command`).
+* ``neo4j-schema.cypher``: the uniqueness constraints, one statement a line, to run once the imported
+  database is started (``cypher-shell -f neo4j-schema.cypher``); neo4j-admin creates none, and the saved
+  queries' name lookups are index seeks only with the ``NameKey.key`` constraint in place.
 
-Node ids are globally unique in paperkg (``paper:…``, ``model:…``), so one ID space is used.
+Node ids are globally unique in paperkg (``paper:…``, ``model:…``), so one ID space is used for them;
+name keys have their own (``NameKey``).
 
 Quoting: fields are RFC 4180 CSV (``"`` doubled inside quoted fields), which neo4j-admin reads with its
 default ``--quote='"'``; text may contain newlines, hence ``--multiline-fields=true``. An empty field
@@ -35,10 +42,12 @@ from typing import Any
 
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.base import SinkError, SinkReport
+from paperkg.sinks.name_keys import name_keys
+from paperkg.sinks.neo4j import ENTITY_LABEL, NAME_KEY_LABEL, NAMES_TYPE, constraint_statements
 
 DEFAULT_ARRAY_DELIMITER = ";"
 FALLBACK_ARRAY_DELIMITER = "\x1f"
-ENTITY_LABEL = "Entity"
+SCHEMA_FILE = "neo4j-schema.cypher"
 
 
 def _type_of(v: Any) -> str:
@@ -108,6 +117,7 @@ class Neo4jCsvSink:
         self._node_types: dict[NodeKind, dict[str, str]] = defaultdict(dict)
         self._edge_types: dict[EdgeType, dict[str, str]] = defaultdict(dict)
         self._needs_fallback = False
+        self._keys: dict[str, list[str]] = {}  # name key -> the entities it names
 
     def _clean(self, props: Mapping[str, Any], types: dict[str, str], reserved: set[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -130,6 +140,8 @@ class Neo4jCsvSink:
     def write_node(self, node: Node) -> None:
         props = self._clean(node.props, self._node_types[node.kind], {"id", "kind"})
         self._nodes[node.kind].append((node.id, props))
+        for key in name_keys(node):
+            self._keys.setdefault(key, []).append(node.id)
 
     def write_edge(self, edge: Edge) -> None:
         props = self._clean(edge.props, self._edge_types[edge.type], set())
@@ -156,13 +168,18 @@ class Neo4jCsvSink:
                 old.unlink()
             n = sum(self._write_nodes(kind, rows) for kind, rows in self._nodes.items())
             e = sum(self._write_edges(t, rows) for t, rows in self._edges.items())
+            self._write_name_keys()
             script = self.outdir / "neo4j-admin-import.sh"
             if n:
                 script.write_text(
-                    "#!/bin/sh\n# Bulk-load these CSV files into an EMPTY (stopped) Neo4j database.\n"
+                    "#!/bin/sh\n# Bulk-load these CSV files into an EMPTY (stopped) Neo4j database;\n"
+                    f"# then start it and create the constraints: cypher-shell -f {SCHEMA_FILE}\n"
                     + shlex.join(self.command())
                     + "\n",
                     encoding="utf-8",
+                )
+                (self.outdir / SCHEMA_FILE).write_text(
+                    "".join(f"{stmt};\n" for stmt in constraint_statements()), encoding="utf-8"
                 )
         except OSError as exc:
             raise SinkError(f"{self.outdir}: cannot write CSV files: {exc.strerror or exc}") from None
@@ -199,6 +216,23 @@ class Neo4jCsvSink:
         out = [[s, t, etype.value, *(self._cell(p.get(c), types[c]) for c in cols)] for s, t, p in rows]
         self._write(self.outdir / f"rels_{etype.value}.csv", header, out)
         return len(out)
+
+    def _write_name_keys(self) -> None:
+        """``nodes_NameKey.csv`` and ``rels_NAMES.csv`` (none when no entity has a key). Not counted in
+        the report, which counts the graph's nodes and edges."""
+        if not self._keys:
+            return
+        keys = sorted(self._keys)
+        self._write(
+            self.outdir / f"nodes_{NAME_KEY_LABEL}.csv",
+            [f"key:ID({NAME_KEY_LABEL})", ":LABEL"],
+            [[k, NAME_KEY_LABEL] for k in keys],
+        )
+        self._write(
+            self.outdir / f"rels_{NAMES_TYPE}.csv",
+            [f":START_ID({NAME_KEY_LABEL})", ":END_ID", ":TYPE"],
+            [[k, nid, NAMES_TYPE] for k in keys for nid in self._keys[k]],
+        )
 
 
 def _header(name: str, typ: str) -> str:
