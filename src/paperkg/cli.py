@@ -293,13 +293,10 @@ def stats(graph_file: str, as_json: bool) -> None:
             json.dumps({"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}, indent=2)
         )
         return
-    click.echo(f"papers            {nodes.get('paper', 0):>8,}")
-    click.echo("entities:")
-    for k in ("model", "dataset", "benchmark", "repository", "website"):
-        click.echo(f"  {k:<16}{nodes.get(k, 0):>8,}")
-    click.echo("edges:")
-    for k, n in sorted(edges.items()):
-        click.echo(f"  {k:<16}{n:>8,}")
+    from paperkg.pipeline import count_lines
+
+    lines = [f"papers            {nodes.get('paper', 0):>8,}", *count_lines(nodes, edges, skip_empty=False)]
+    click.echo("\n".join(lines))
 
 
 @main.command(name="eval")

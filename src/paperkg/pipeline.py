@@ -9,7 +9,7 @@ corpus and builds the graph. Its :class:`Summary` reconciles every record read:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -112,17 +112,26 @@ class Summary:
             )
         if self.kept_apart:
             out.append(f"kept apart        {self.kept_apart:>8,}  (an id shared with another arXiv id)")
-        if self.nodes:
-            out.append("entities:")
-            for k in ("model", "dataset", "benchmark", "repository", "website"):
-                out.append(f"  {k:<16}{self.nodes.get(k, 0):>8,}")
-        if self.edges:
-            out.append("edges:")
-            for k, n in sorted(self.edges.items()):
-                out.append(f"  {k:<16}{n:>8,}")
+        out += count_lines(self.nodes, self.edges)
         check = "yes" if self.reconciles() else "NO"
         out.append(f"reconciles        {check:>8}  (read = papers + duplicates + rejected)")
         return out
+
+
+def count_lines(nodes: Mapping[str, int], edges: Mapping[str, int], skip_empty: bool = True) -> list[str]:
+    """The entities-per-kind and edges-per-type table of a build's summary and of ``paperkg stats``
+    (``skip_empty``: leave out a part with no counts)."""
+    out: list[str] = []
+    if nodes or not skip_empty:
+        out.append("entities:")
+        out += [
+            f"  {k:<16}{nodes.get(k, 0):>8,}"
+            for k in ("model", "dataset", "benchmark", "repository", "website")
+        ]
+    if edges or not skip_empty:
+        out.append("edges:")
+        out += [f"  {k:<16}{n:>8,}" for k, n in sorted(edges.items())]
+    return out
 
 
 Reporter = Callable[[str], None]
