@@ -9,7 +9,8 @@ Modules: :mod:`~paperkg.readers.hfpage` (page text), :mod:`~paperkg.readers.json
 JSON documents, each record read by its format's module: :mod:`~paperkg.readers.arxiv_snapshot`,
 :mod:`~paperkg.readers.hfapi`, :mod:`~paperkg.readers.openalex`, :mod:`~paperkg.readers.s2`,
 :mod:`~paperkg.readers.jsonfeed`, :mod:`~paperkg.readers.plain`), :mod:`~paperkg.readers.atom` (arXiv
-Atom feeds).
+Atom feeds). :mod:`~paperkg.readers.rdf` reads a graph back from paperkg's own RDF export (a graph, not
+papers, so it is not one of the inputs above).
 """
 
 from __future__ import annotations
