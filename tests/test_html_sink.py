@@ -111,6 +111,67 @@ def star_graph(leaves: int) -> KnowledgeGraph:
     return g
 
 
+def dated_graph() -> KnowledgeGraph:
+    """Papers of January, February and March 2025 and one undated, with the entities they link to.
+
+    Dates: p1 is listed 2025-01-10 (its first version is older), p2 has only a year-less listing line
+    and so its first version, 2025-02-15; p3 is listed 2025-03-20 and 2025-03-22; p4 has no date.
+    ``dataset:carried`` carries its own (made-up) first/last seen; ``model:alpha-mini`` no paper links.
+    """
+    g = KnowledgeGraph()
+    p1, p2, p3, p4 = "paper:2501.00001", "paper:2502.00002", "paper:2503.00003", "paper:t-undated"
+    papers = {
+        p1: {
+            "title": "Alpha",
+            "arxiv_id": "2501.00001",
+            "dates": ["Jan 10", "2025-01-10"],
+            "published": "2025-01-08",
+        },
+        p2: {
+            "title": "Bench study",
+            "arxiv_id": "2502.00002",
+            "dates": ["May 6"],
+            "published": "2025-02-15T12:00:00Z",
+        },
+        p3: {"title": "Alpha again", "arxiv_id": "2503.00003", "dates": ["2025-03-22", "2025-03-20"]},
+        p4: {"title": "Undated"},
+    }
+    for pid, props in papers.items():
+        g.add_node(Node(pid, NodeKind.PAPER, props))
+    entities = {
+        "model:alpha": (NodeKind.MODEL, {"name": "Alpha"}),
+        "model:alpha-mini": (NodeKind.MODEL, {"name": "Alpha-mini"}),
+        "dataset:shared": (NodeKind.DATASET, {"name": "Shared"}),
+        "dataset:carried": (
+            NodeKind.DATASET,
+            {"name": "Carried", "first_seen": "2025-03-01", "last_seen": "2025-03-25"},
+        ),
+        "dataset:orphan": (NodeKind.DATASET, {"name": "Orphan", "first_seen": "soon", "last_seen": "later"}),
+        "benchmark:bench": (NodeKind.BENCHMARK, {"name": "Bench"}),
+        "repo:github.com/lab/alpha": (
+            NodeKind.REPOSITORY,
+            {"name": "https://github.com/lab/alpha", "url_kind": "code"},
+        ),
+    }
+    for nid, (kind, props) in entities.items():
+        g.add_node(Node(nid, kind, props))
+    for src, dst, etype in (
+        (p1, "model:alpha", EdgeType.INTRODUCES),
+        (p3, "model:alpha", EdgeType.USES),
+        (p1, "dataset:shared", EdgeType.USES),
+        (p2, "dataset:shared", EdgeType.USES),
+        (p4, "dataset:shared", EdgeType.USES),
+        (p3, "dataset:carried", EdgeType.USES),
+        (p4, "dataset:orphan", EdgeType.USES),
+        (p2, "benchmark:bench", EdgeType.EVALUATES_ON),
+        (p1, "repo:github.com/lab/alpha", EdgeType.HAS_CODE),
+    ):
+        g.add_edge(Edge(src, dst, etype, evidence(src)))
+    g.add_edge(Edge("model:alpha-mini", "model:alpha", EdgeType.VARIANT_OF, {"extractor": "paperkg.resolve"}))
+    g.add_edge(Edge("model:alpha-mini", "dataset:shared", EdgeType.TRAINED_ON, evidence(p3)))
+    return g
+
+
 def render(graph: KnowledgeGraph, tmp_path: Path, **kwargs: Any) -> tuple[str, dict[str, Any], HtmlSink]:
     path = tmp_path / "graph.html"
     sink = HtmlSink(path, **kwargs)
@@ -310,3 +371,51 @@ def test_edge_tells_a_mention_type_other_than_the_node_type(tmp_path: Path) -> N
     assert by_target["dataset:zorba"]["mention_type"] == "benchmark"
     assert "mention_type" not in by_target["model:m"]  # the paper agrees with the node
     assert "e.mention_type" in page  # the tooltip shows it
+
+
+def test_papers_carry_their_date_and_entities_first_and_last_seen(tmp_path: Path) -> None:
+    _, data, _ = render(dated_graph(), tmp_path)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    dates = {nid: n.get("date") for nid, n in nodes.items() if n["kind"] == "paper"}
+    assert dates == {
+        "paper:2501.00001": "2025-01-10",  # the listing day, not the older first version
+        "paper:2502.00002": "2025-02-15",  # "May 6" has no year: the first version's day
+        "paper:2503.00003": "2025-03-20",  # the earliest listing
+        "paper:t-undated": None,
+    }
+    seen = {
+        nid: (n.get("first_seen"), n.get("last_seen")) for nid, n in nodes.items() if n["kind"] != "paper"
+    }
+    assert seen == {
+        "model:alpha": ("2025-01-10", "2025-03-20"),
+        "dataset:shared": ("2025-01-10", "2025-02-15"),  # the undated paper counts for nothing
+        "benchmark:bench": ("2025-02-15", "2025-02-15"),
+        "repo:github.com/lab/alpha": ("2025-01-10", "2025-01-10"),
+        "dataset:carried": ("2025-03-01", "2025-03-25"),  # its own properties win
+        "dataset:orphan": (None, None),  # not dates, and its only paper is undated
+        "model:alpha-mini": (None, None),  # VARIANT_OF and TRAINED_ON are not a paper's mentions
+    }
+    assert not any("first_seen" in n for n in nodes.values() if n["kind"] == "paper")
+    assert data["date_span"] == ["2025-01-10", "2025-03-20"]
+    assert data["paper_edges"] == ["EVALUATES_ON", "HAS_CODE", "HAS_WEBSITE", "INTRODUCES", "USES"]
+
+
+def test_first_seen_counts_papers_not_drawn_and_the_span_only_drawn_ones(tmp_path: Path) -> None:
+    _, data, _ = render(dated_graph(), tmp_path, focus="Alpha-mini", depth=1)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert set(nodes) == {"model:alpha-mini", "model:alpha", "dataset:shared"}
+    assert (nodes["model:alpha"]["first_seen"], nodes["model:alpha"]["last_seen"]) == (
+        "2025-01-10",
+        "2025-03-20",
+    )
+    assert data["date_span"] is None  # no paper is drawn
+    _, bench, _ = render(dated_graph(), tmp_path, focus="Bench", depth=1)
+    assert bench["date_span"] == ["2025-02-15", "2025-02-15"]
+
+
+def test_undated_graph_has_no_span(tmp_path: Path) -> None:
+    _, data, _ = render(sample_graph(), tmp_path)
+    assert data["date_span"] is None
+    assert not any(k in n for n in data["nodes"] for k in ("date", "first_seen", "last_seen"))
+    _, empty, _ = render(KnowledgeGraph(), tmp_path)
+    assert empty["date_span"] is None

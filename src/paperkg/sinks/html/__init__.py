@@ -10,6 +10,9 @@ Filtering (``max_nodes``, ``focus``/``depth``) needs the whole graph, so the sin
 nodes and edges and decides in :meth:`HtmlSink.finalize`; its :class:`SinkReport` counts
 what it *received*, while the page records how many nodes and edges it draws.
 
+The page's date-range filter reads each drawn paper's date and each entity's first and last seen
+dates, put into the page's data by :mod:`.payload` (rules of :mod:`paperkg.timeline`).
+
 Above ``layout_threshold`` drawn nodes the positions are computed before the page is written
 (:func:`paperkg.sinks.html.layout.fast_layout`) and the page starts with physics off;
 below it, vis-network's physics runs a limited stabilization and is then switched off.

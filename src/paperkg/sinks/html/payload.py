@@ -2,6 +2,10 @@
 
 Every string here is untrusted text (names, titles, evidence sentences) that the page renders with
 ``textContent``; only http(s) URLs become links.
+
+Dates (:mod:`paperkg.timeline`): a drawn paper carries its ``date``, a drawn entity (every node that
+is not a paper) its ``first_seen`` and ``last_seen``, and the page's data the span of the drawn papers'
+dates; the page's date-range filter reads them.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.html.layout import LAYOUT_SCALE, fast_layout
+from paperkg.timeline import PAPER_EDGES, Seen, iso_day, paper_date
 
 #: Colour (Okabe-Ito palette, colour-blind safe) and vis-network shape per node kind.
 KIND_STYLES: dict[str, dict[str, str]] = {
@@ -177,18 +182,62 @@ def edge_item(edge: Edge, nodes: Mapping[str, Node]) -> dict[str, Any]:
     return item
 
 
+# -- dates -----------------------------------------------------------------------------------------
+
+
+def _seen_dates(
+    nodes: Mapping[str, Node], valid_edges: Iterable[Edge], ids: Iterable[str]
+) -> dict[str, tuple[str, str]]:
+    """``(first_seen, last_seen)`` of each entity among ``ids`` that has them: its own properties when
+    it carries both, else the earliest and latest date of the papers (anywhere in the graph) that link
+    to it by an extracted edge. Entities with no dated paper are left out."""
+    out: dict[str, tuple[str, str]] = {}
+    need: set[str] = set()
+    for nid in ids:
+        node = nodes[nid]
+        if node.kind is NodeKind.PAPER:
+            continue
+        first, last = iso_day(node.props.get("first_seen")), iso_day(node.props.get("last_seen"))
+        if first is not None and last is not None:
+            out[nid] = (first, last)
+        else:
+            need.add(nid)
+    if not need:
+        return out
+    seen: dict[str, Seen] = {}
+    dates: dict[str, str | None] = {}
+    for e in valid_edges:
+        if e.type in PAPER_EDGES and e.target in need and nodes[e.source].kind is NodeKind.PAPER:
+            if e.source not in dates:
+                dates[e.source] = paper_date(nodes[e.source].props)
+            seen.setdefault(e.target, Seen()).add(e.source, dates[e.source])
+    for nid in sorted(need):
+        s = seen.get(nid)
+        if s is not None and s.first_seen is not None and s.last_seen is not None:
+            out[nid] = (s.first_seen, s.last_seen)
+    return out
+
+
+def _date_span(dates: Mapping[str, str | None]) -> list[str] | None:
+    """``[earliest, latest]`` of the known ``dates``, or None when none is known."""
+    known = [d for d in dates.values() if d is not None]
+    return [min(known), max(known)] if known else None
+
+
 # -- the page's data -------------------------------------------------------------------------------
 
 
 def _node_items(
     nodes: Mapping[str, Node],
-    valid_edges: Iterable[Edge],
+    valid_edges: Sequence[Edge],
     chosen: Sequence[str],
     edges: Sequence[Edge],
     positioned: bool,
+    dates: Mapping[str, str | None],
 ) -> list[dict[str, Any]]:
-    """The drawn nodes' items, with their degree among the drawn edges and, when ``positioned``,
-    their place from :func:`fast_layout`."""
+    """The drawn nodes' items, with their degree among the drawn edges, their dates (a paper's from
+    ``dates``, an entity's from :func:`_seen_dates`) and, when ``positioned``, their place from
+    :func:`fast_layout`."""
     drawn_degree: Counter[str] = Counter()
     for e in edges:
         drawn_degree[e.source] += 1
@@ -202,9 +251,14 @@ def _node_items(
     if positioned:
         index = {nid: i for i, nid in enumerate(chosen)}
         pos = fast_layout(len(chosen), [index[e.source] for e in edges], [index[e.target] for e in edges])
+    seen = _seen_dates(nodes, valid_edges, chosen)
     out = []
     for i, nid in enumerate(chosen):
         item = node_item(nodes[nid], drawn_degree[nid], roles.get(nid, Counter()))
+        if dates.get(nid) is not None:
+            item["date"] = dates[nid]
+        elif nid in seen:
+            item["first_seen"], item["last_seen"] = seen[nid]
         if pos is not None:
             item["x"] = round(float(pos[i, 0]) * LAYOUT_SCALE, 1)
             item["y"] = round(float(pos[i, 1]) * LAYOUT_SCALE, 1)
@@ -225,8 +279,11 @@ def page_payload(
     positioned: bool,
 ) -> dict[str, Any]:
     """The JSON data the page draws: the ``chosen`` nodes and the ``edges`` between them, out of the
-    graph's ``nodes`` and ``valid_edges`` (every edge whose two ends are nodes of it)."""
-    nodes_out = _node_items(nodes, valid_edges, chosen, edges, positioned)
+    graph's ``nodes`` and ``valid_edges`` (every edge whose two ends are nodes of it). ``date_span``
+    is the span of the drawn papers' dates; ``paper_edges`` the edge types that link a paper to the
+    entities it mentions (an entity passes the page's date filter through them)."""
+    dates = {nid: paper_date(nodes[nid].props) for nid in chosen if nodes[nid].kind is NodeKind.PAPER}
+    nodes_out = _node_items(nodes, valid_edges, chosen, edges, positioned, dates)
     edges_out = [edge_item(e, nodes) for e in edges]
     return {
         "title": title,
@@ -240,6 +297,8 @@ def page_payload(
         "positioned": positioned,
         "kinds": [{"kind": k, **v} for k, v in KIND_STYLES.items()],
         "edge_types": [{"type": t, **v} for t, v in EDGE_STYLES.items()],
+        "date_span": _date_span(dates),
+        "paper_edges": sorted(t.value for t in PAPER_EDGES),
         "nodes": nodes_out,
         "edges": edges_out,
     }
