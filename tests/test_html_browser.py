@@ -19,7 +19,7 @@ from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.base import write_graph
 from paperkg.sinks.html import CHROMIUM_ARGS, CHROMIUM_PATH, HtmlSink
-from test_html_sink import evidence, sample_graph
+from test_html_sink import dated_graph, evidence, sample_graph
 
 pytestmark = pytest.mark.browser
 
@@ -264,3 +264,113 @@ def test_injected_markup_runs_nothing_and_shows_literally(tmp_path: Path, open_p
     assert "COCO" + evil in page.text_content("#details")
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.querySelectorAll('img').length") == 0
+
+
+# The dated graph's parts, by what a range over February 2025 does to them.
+FEBRUARY = {"paper:2502.00002", "dataset:shared", "benchmark:bench"}  # shared is also a January paper's
+OUTSIDE_FEBRUARY = {
+    "paper:2501.00001",
+    "paper:2503.00003",
+    "paper:t-undated",  # undated papers are hidden while a range is set
+    "model:alpha",
+    "repo:github.com/lab/alpha",
+    "dataset:carried",
+    "dataset:orphan",
+    "model:alpha-mini",  # no paper links to it at all
+}
+
+
+def set_range(page: Any, start: str, end: str) -> None:
+    """Type the range into the labelled date fields, as a person would."""
+    page.get_by_label("from", exact=True).fill(start)
+    page.get_by_label("to", exact=True).fill(end)
+
+
+def test_date_range_hides_papers_outside_and_entities_left_without_one(
+    tmp_path: Path, open_page: Any
+) -> None:
+    g = dated_graph()
+    o = open_page(write(g, tmp_path / "g.html"))
+    page = o.page
+    everything = {n.id for n in g.nodes()}
+    assert o.drawn() == everything == FEBRUARY | OUTSIDE_FEBRUARY
+    assert page.text_content("#date-span") == "papers dated 2025-01-10 – 2025-03-20; 1 undated"
+    assert page.text_content("#date-count") == "4 of 4 papers shown"
+    set_range(page, "2025-02-01", "2025-02-28")
+    assert o.drawn() == FEBRUARY
+    assert len(page.evaluate("window.paperkg.drawnEdgeIds()")) == 2  # the February paper's two links
+    assert page.text_content("#date-count") == "1 of 4 papers shown"
+    assert page.evaluate("window.paperkg.dateRange()") == {"from": "2025-02-01", "to": "2025-02-28"}
+    # Clearing from the keyboard brings everything back, the undated paper too.
+    page.focus("#date-clear")
+    page.keyboard.press("Enter")
+    assert o.drawn() == everything
+    assert page.input_value("#date-from") == "" and page.input_value("#date-to") == ""
+    assert page.text_content("#date-count") == "4 of 4 papers shown"
+    # An open end: from mid-February on.
+    page.get_by_label("from", exact=True).fill("2025-02-15")
+    assert o.drawn() == {
+        "paper:2502.00002",
+        "paper:2503.00003",
+        "dataset:shared",
+        "benchmark:bench",
+        "model:alpha",
+        "dataset:carried",
+    }
+    # "from" after "to": no paper, and the count says why.
+    page.get_by_label("to", exact=True).fill("2025-01-31")
+    assert o.drawn() == set()
+    assert page.text_content("#date-count") == "0 of 4 papers shown (from is after to)"
+    page.click("#date-clear")
+    assert o.drawn() == everything
+
+
+def test_date_range_composes_with_kind_checkboxes(tmp_path: Path, open_page: Any) -> None:
+    o = open_page(write(dated_graph(), tmp_path / "g.html"))
+    page = o.page
+    set_range(page, "2025-02-01", "2025-02-28")
+    page.uncheck("#kinds input[data-key='dataset']")
+    assert o.drawn() == FEBRUARY - {"dataset:shared"}
+    page.check("#kinds input[data-key='dataset']")
+    assert o.drawn() == FEBRUARY
+    # Hiding the papers themselves keeps the entities the range lets through.
+    page.uncheck("#kinds input[data-key='paper']")
+    assert o.drawn() == {"dataset:shared", "benchmark:bench"}
+    assert page.text_content("#date-count") == "0 of 4 papers shown"
+    page.click("#date-clear")
+    drawn = o.drawn()
+    assert not any(nid.startswith("paper:") for nid in drawn) and len(drawn) == 7
+    page.check("#kinds input[data-key='paper']")
+    assert len(o.drawn()) == 11
+    # An edge-type checkbox hides edges, never nodes, with or without a range.
+    set_range(page, "2025-02-01", "2025-02-28")
+    page.uncheck("#types input[data-key='USES']")
+    assert o.drawn() == FEBRUARY
+    types = page.evaluate("window.paperkg.drawnEdgeIds().map(i => window.paperkg.edges.get(i).type)")
+    assert types == ["EVALUATES_ON"]
+
+
+def test_panel_and_tooltip_show_dates(tmp_path: Path, open_page: Any) -> None:
+    o = open_page(write(dated_graph(), tmp_path / "g.html", layout_threshold=0))
+    page = o.page
+    for name, line, absent in (
+        ("Alpha again", "date 2025-03-20", "first seen"),
+        ("Undated", "date unknown", "first seen"),
+        ("Shared", "first seen 2025-01-10, last seen 2025-02-15", "date "),
+        ("Carried", "first seen 2025-03-01, last seen 2025-03-25", "date "),
+        ("Alpha-mini", "Model", "first seen"),  # no paper, no dates
+    ):
+        page.fill("#search", name)
+        page.press("#search", "Enter")
+        details = page.text_content("#details")
+        assert line in details and absent not in details, (name, details)
+    # Finding a node the range hides clears the range, as finding one of a hidden kind shows the kind.
+    set_range(page, "2025-02-01", "2025-02-28")
+    page.fill("#search", "Orphan")
+    page.wait_for_selector("#results li[data-id='dataset:orphan']")
+    page.press("#search", "Enter")
+    assert "dataset:orphan" in o.drawn() and page.input_value("#date-from") == ""
+    x, y = o.node_point("paper:2502.00002")
+    page.mouse.move(x, y)
+    page.wait_for_selector("#tooltip:not([hidden])")
+    assert "date 2025-02-15" in page.text_content("#tooltip")
