@@ -4,11 +4,13 @@
 on ``NameKey(key)`` (one per name parameter) and no plan scans all nodes; outside
 ``dataset_introducers_and_users`` (whose empty parameter asks for every dataset) no plan scans an
 entity label at all. ``PROFILE`` with a name given: the seek finds the entity and the scans that
-remain read nothing.
+remain read nothing. And benchmarks/query_lookup.py measures what it says on a small graph.
 """
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from typing import Any, LiteralString, cast
 
 import neo4j
@@ -29,6 +31,14 @@ GIVEN: dict[str, str] = {
     "source": "llava-1-5",
     "target": "MS COCO",
 }
+# the queries that take a name and had a scan for their lookup (benchmarks/query_lookup.py keeps it)
+GIVEN_QUERIES = [
+    "dataset_introducers_and_users",
+    "datasets_with_model",
+    "entity_neighbourhood",
+    "models_on_benchmark",
+    "shortest_path",
+]
 ENTITY_LABELS = (":Entity", ":Model", ":Dataset", ":Benchmark")
 SCANS = ("AllNodesScan", "NodeByLabelScan", "UnionNodeByLabelsScan", "IntersectionNodeByLabelsScan")
 
@@ -51,16 +61,16 @@ def plan_of(target: Neo4jTarget, mode: str, name: str) -> list[dict[str, Any]]:
         neo4j.GraphDatabase.driver(target.uri, auth=(target.user, target.password)) as driver,
         driver.session(default_access_mode=neo4j.READ_ACCESS) as session,
     ):
-        summary = session.run(cast(LiteralString, f"{mode} {q.text}"), q.bind(given)).consume()
+        result = session.run(cast(LiteralString, f"{mode} {q.text}"), q.bind(given))
+        list(result)  # a profile is there once every row is read
+        summary = result.consume()
     plan = summary.profile if mode == "PROFILE" else summary.plan
     assert plan is not None
     return operators(plan)
 
 
 def test_the_name_taking_queries_are_known() -> None:
-    five = ["dataset_introducers_and_users", "datasets_with_model", "entity_neighbourhood"]
-    five += ["models_on_benchmark", "shortest_path"]
-    assert set(five) <= set(NAME_QUERIES)
+    assert set(GIVEN_QUERIES) <= set(NAME_QUERIES)
     for name in NAME_QUERIES:
         text = load_query(name).text
         assert "toLower" not in text and "aliases" not in text, "no lookup by scanning names"
@@ -98,3 +108,21 @@ def test_profile_with_a_name_reads_no_scanned_entity(neo4j_target: Neo4jTarget, 
     for o in ops:
         if o["operatorType"] in SCANS:
             assert (o["rows"], o["dbHits"]) == (0, 0), details(o)
+
+
+@pytest.mark.neo4j
+def test_the_lookup_benchmark_compares_like_with_like(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "query_lookup.py"
+    spec = importlib.util.spec_from_file_location("query_lookup", path)
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    out = bench.run(small_graph(), neo4j_target.args, runs=1, warmup=0)
+    assert out["database_intact"] and out["name_keys"] > 0
+    for rank in ("most", "median"):
+        queries = out[f"queries_{rank}_linked"]
+        assert sorted(queries) == sorted(GIVEN_QUERIES)
+        assert all(q["same_rows"] and q["index_seek_ms"] > 0 and q["scan_ms"] > 0 for q in queries.values())
+        hits = out[f"entity_neighbourhood_profile_{rank}_linked"]
+        assert hits["index_seek"]["lookup_db_hits"] < hits["scan"]["lookup_db_hits"]
+    assert out["queries_most_linked"]["entity_neighbourhood"]["rows"] > 0
