@@ -43,7 +43,7 @@ LATER = [
 
 @pytest.fixture(autouse=True)
 def _shared_extractor(monkeypatch: pytest.MonkeyPatch, extractor: Any) -> None:
-    monkeypatch.setattr("paperkg.cli._extractor", lambda registry: extractor)
+    monkeypatch.setattr("paperkg.cli_options.extractor_for", lambda registry: extractor)
 
 
 def _write(path: Path, records: list[dict[str, str]]) -> str:

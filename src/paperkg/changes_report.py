@@ -7,21 +7,12 @@ title is HTML-escaped, so papers' text cannot inject markup.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from html import escape
 
 from paperkg.changes import GraphDiff
+from paperkg.terminal import table_lines
 
 _CSP = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    cells = [[str(c) if c is not None else "" for c in row] for row in rows]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return out
 
 
 def _sections(d: GraphDiff, limit: int) -> list[tuple[str, list[str], list[list[object]]]]:
@@ -74,7 +65,7 @@ def to_text(d: GraphDiff, limit: int = 20) -> str:
     for title, headers, rows in _sections(d, limit):
         lines += ["", title]
         if rows:
-            lines += _table(headers, rows)
+            lines += table_lines(headers, rows)
     return "\n".join(lines) + "\n"
 
 

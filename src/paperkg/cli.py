@@ -5,12 +5,10 @@ Exit codes: 0 success, 1 bad input or a failed operation (one-line message), 2 u
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shlex
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,143 +17,22 @@ import click
 
 from paperkg import __version__
 from paperkg.api import EXPORT_FORMATS
+from paperkg.cli_options import (
+    check_input_paths,
+    errors_as_click,
+    input_options,
+    jobs_option,
+    names_option,
+    neo4j_options,
+    neo4j_target,
+    quiet_option,
+    reporter,
+    run_hooks,
+)
 from paperkg.ids import DEFAULT_BASE_IRI
+from paperkg.terminal import Progress, cell_text, table_lines
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-# ---------------------------------------------------------------- shared options
-def quiet_option(f: F) -> F:
-    return click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-record messages.")(f)
-
-
-def input_options(f: F) -> F:
-    f = click.option(
-        "--strict", is_flag=True, help="Stop at the first bad record (exit 1) instead of skipping it."
-    )(f)
-    f = click.option(
-        "--registry",
-        type=click.Path(dir_okay=False),
-        help="Extra registry entries (JSON Lines: name, type, aliases) added to the shipped ones.",
-    )(f)
-    return f
-
-
-def jobs_option(f: F) -> F:
-    return click.option(
-        "-j",
-        "--jobs",
-        type=click.IntRange(1),
-        default=1,
-        show_default=True,
-        help="Extraction processes (use the number of cores for large inputs).",
-    )(f)
-
-
-def names_option(f: F) -> F:
-    return click.option(
-        "--names",
-        type=click.Choice(["canonical", "mention"]),
-        default="canonical",
-        show_default=True,
-        help="canonical: each entity once, by name. mention: every mention span with its head noun and "
-        'acronym as written ("IMDb dataset", "Stanford Sentiment Treebank (SST)"), as span-annotated '
-        "corpora mark them.",
-    )(f)
-
-
-def neo4j_options(f: F) -> F:
-    f = click.option(
-        "--neo4j-user", envvar="NEO4J_USERNAME", default="neo4j", show_default=True, help="Or NEO4J_USERNAME."
-    )(f)
-    f = click.option(
-        "--neo4j-password", envvar="NEO4J_PASSWORD", default="", show_default=False, help="Or NEO4J_PASSWORD."
-    )(f)
-    f = click.option("--neo4j-database", default=None, help="Database name (default: the server's default).")(
-        f
-    )
-    f = click.option(
-        "--batch-size", default=1000, show_default=True, type=click.IntRange(1), help="Rows per transaction."
-    )(f)
-    return f
-
-
-def errors_as_click(f: F) -> F:
-    """Library errors become one-line ``click.ClickException``s (exit 1), never tracebacks."""
-    from paperkg.errors import PaperkgError
-
-    @functools.wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return f(*args, **kwargs)
-        except PaperkgError as exc:
-            raise click.ClickException(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
-        except OSError as exc:
-            where = f"{exc.filename}: " if exc.filename else ""
-            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-class Progress:
-    """A one-line counter on stderr; silent when stderr is not a terminal or under --quiet."""
-
-    def __init__(self, label: str, quiet: bool) -> None:
-        self.label = label
-        self.enabled = not quiet and sys.stderr.isatty()
-        self.n = 0
-        self.t0 = time.perf_counter()
-        self.last = 0.0
-
-    def __call__(self, k: int) -> None:
-        self.n += k
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if now - self.last > 0.2:
-            self.last = now
-            rate = self.n / max(now - self.t0, 1e-9)
-            click.echo(f"\r{self.label}: {self.n:,} papers ({rate:,.0f}/s)", nl=False, err=True)
-
-    def close(self) -> None:
-        if self.enabled and self.n:
-            click.echo("\r" + " " * 60 + "\r", nl=False, err=True)
-
-
-def _reporter(quiet: bool) -> Callable[[str], None]:
-    def say(msg: str) -> None:
-        if not quiet or msg.startswith("error"):
-            click.echo(msg, err=True)
-
-    return say
-
-
-def _extractor(registry: str | None) -> Any:
-    from paperkg.extraction import Extractor
-
-    return Extractor(registry=registry)
-
-
-def _check_inputs(inputs: tuple[str, ...]) -> None:
-    from paperkg.api import check_inputs
-
-    check_inputs(inputs)
-
-
-def _run_hooks(registry: str | None, quiet: bool, progress: Progress) -> dict[str, Any]:
-    """What the CLI hands a run: its extractor, messages and progress bar; it checks the inputs'
-    errors itself, after printing what was read."""
-    hooks = {"extractor": _extractor(registry), "report": _reporter(quiet), "progress": progress}
-    return {**hooks, "check": False}
-
-
-def _neo4j_target(uri: str, user: str, password: str, database: str | None, batch_size: int) -> Any:
-    from paperkg.api import Neo4jTarget
-
-    return Neo4jTarget(uri, user, password, database, batch_size)
 
 
 # ---------------------------------------------------------------- commands
@@ -193,7 +70,7 @@ def extract(
 
     progress = Progress("extract", quiet)
     options = api.RunOptions(jobs=jobs, strict=strict, registry=registry)
-    result = api.extract(inputs, options, **_run_hooks(registry, quiet, progress))
+    result = api.extract(inputs, options, **run_hooks(registry, quiet, progress))
     progress.close()
     result.write_jsonl(sys.stdout if output == "-" else Path(output), names)
     s = result.summary
@@ -258,13 +135,13 @@ def build(
         raise click.UsageError("give either --out DIR (a new graph) or --update DIR (add to a graph)")
     neo4j = None
     if neo4j_uri:
-        neo4j = _neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
+        neo4j = neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
     options = api.BuildOptions(
         jobs=jobs, strict=strict, registry=registry, out=out_dir, update=update_dir, base_iri=base_iri,
         html=not no_html, rdf=not no_rdf, max_nodes=max_nodes, neo4j=neo4j,
     )  # fmt: skip
     progress = Progress("build", quiet)
-    result = api.build(inputs, options, **_run_hooks(registry, quiet, progress))
+    result = api.build(inputs, options, **run_hooks(registry, quiet, progress))
     progress.close()
     _print_summary(result.summary, as_json)
     api.fail_on_input_errors(result.summary)
@@ -349,11 +226,11 @@ def eval_cmd(
     with --decider learned, each fold is decided by a model trained on the other folds' gold."""
     from paperkg.evaluate import EvalOptions, evaluate_inputs
 
-    _check_inputs(inputs)
+    check_input_paths(inputs)
     options = EvalOptions(
         label=label, cv=cv, seed=seed, decider=decider, names=names, strict=strict, registry=registry
     )
-    evaluation = evaluate_inputs(inputs, gold, options, _reporter(True))
+    evaluation = evaluate_inputs(inputs, gold, options, reporter(True))
     if as_json:
         click.echo(json.dumps(evaluation.figures))
     else:
@@ -424,7 +301,7 @@ def load(
     """Load GRAPH_FILE (graph.json) into Neo4j: constraints, then batched idempotent MERGEs."""
     from paperkg import api
 
-    target = _neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
+    target = neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
     report = api.load(graph_file, target)
     click.echo(f"loaded {report.nodes:,} nodes and {report.edges:,} relationships into {report.target}")
 
@@ -472,33 +349,18 @@ def query(
         raw[k.strip()] = v
     if backend == "rdf" and not graph_file:
         raise click.UsageError("--backend rdf needs --graph FILE (an RDF export)")
-    target = _neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
+    target = neo4j_target(neo4j_uri, neo4j_user, neo4j_password, neo4j_database, batch_size)
     result = api.query(name, raw, backend=backend, rdf_file=graph_file, neo4j=target)
     if as_json:
         click.echo(json.dumps(result.rows, ensure_ascii=False, indent=2, default=str))
         return
-    _print_table(result.columns, result.rows)
+    for line in table_lines(
+        result.columns, [[cell_text(r.get(c)) for c in result.columns] for r in result.rows], 60
+    ):
+        click.echo(line)
+    click.echo(f"({len(result.rows)} rows)")
 
 
-def _print_table(columns: list[str], rows: list[dict[str, Any]]) -> None:
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-    widths = [min(60, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-    click.echo("  ".join("-" * w for w in widths))
-    for row in cells:
-        click.echo("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
-    click.echo(f"({len(rows)} rows)")
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, list):
-        return ", ".join(map(str, v))
-    return str(v).replace("\n", " ")
-
-
-# ---------------------------------------------------------------- train (paperkg.extraction.learn)
 @main.command()
 @click.argument("old", type=click.Path(exists=True))
 @click.argument("new", type=click.Path(exists=True))
@@ -532,6 +394,7 @@ def diff(old: str, new: str, top: int, limit: int, as_json: bool, html_file: str
         click.echo(to_text(result, limit), nl=False)
 
 
+# ---------------------------------------------------------------- train (paperkg.extraction.learn)
 @main.command(name="train")
 @click.option(
     "--gold", "golds", multiple=True, type=click.Path(dir_okay=False), help="Paper gold (repeatable)."
@@ -555,7 +418,7 @@ def train_cmd(
     if not golds:
         golds_l, papers_l = default_files()
         golds, papers = tuple(golds_l), tuple(papers_l)
-    _check_inputs(golds + papers)
+    check_input_paths(golds + papers)
     command = "paperkg train" + "".join(f" --gold {g}" for g in golds) if output else "paperkg train"
     meta = train(golds, papers, output, registry, command=command, seed=seed)
     click.echo(json.dumps(meta, indent=2))

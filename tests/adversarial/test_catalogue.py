@@ -218,7 +218,7 @@ def runner(extractor: Any) -> CliRunner:
 @pytest.fixture(autouse=True)
 def _shared_extractor(monkeypatch: pytest.MonkeyPatch, extractor: Any) -> None:
     """Build the spaCy pipeline once for the whole module instead of once per command."""
-    monkeypatch.setattr("paperkg.cli._extractor", lambda registry: extractor)
+    monkeypatch.setattr("paperkg.cli_options.extractor_for", lambda registry: extractor)
 
 
 def _input(case: dict[str, Any], tmp: Path) -> Path:

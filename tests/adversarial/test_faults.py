@@ -31,7 +31,7 @@ ABSTRACT = (
 
 @pytest.fixture(autouse=True)
 def _shared_extractor(monkeypatch: pytest.MonkeyPatch, extractor: Any) -> None:
-    monkeypatch.setattr("paperkg.cli._extractor", lambda registry: extractor)
+    monkeypatch.setattr("paperkg.cli_options.extractor_for", lambda registry: extractor)
 
 
 def tmp_files(d: Path) -> list[str]:
