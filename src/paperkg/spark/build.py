@@ -24,11 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from paperkg.assemble import GraphBuilder
 from paperkg.collector import gc_paused
 from paperkg.graph import KnowledgeGraph
 from paperkg.ids import PREFIX_KIND
 from paperkg.model import Edge, Node, NodeKind, PaperExtraction
-from paperkg.pipeline import GraphBuilder
 from paperkg.spill import TextSpool
 
 if TYPE_CHECKING:
