@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from paperkg.api import check_inputs
 from paperkg.errors import PaperkgError
 from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.pipeline import BadRecord, NoPapers, Summary
@@ -109,9 +108,11 @@ def _local_path(path: str) -> Path:
 
 def check_options(inputs: Sequence[str], options: SparkOptions) -> list[str]:
     """The inputs, checked with the options before Spark starts (errors as :class:`PaperkgError`)."""
-    if "-" in [os.fspath(p) for p in inputs]:
+    paths = [os.fspath(p) for p in inputs]
+    if not paths:
+        raise InputError("no inputs given")
+    if "-" in paths:
         raise InputError("the Spark job reads files, not standard input")
-    paths = check_inputs(inputs)  # each an existing file (as the executors will see it too)
     unknown = sorted(set(options.outputs) - set(OUTPUTS))
     if unknown:
         raise PaperkgError(f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
