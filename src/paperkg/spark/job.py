@@ -226,17 +226,14 @@ class _Run:
         """Stages 1-4: the persisted extractions, and the broadcast resolver."""
         from paperkg.extraction.lexicon import load_lexicon
         from paperkg.spark.extract import extract_partition
-        from paperkg.spark.gather import gathered
-        from paperkg.spark.read import PositionRanges, copy_links, merge_copies, read_papers
+        from paperkg.spark.read import PositionRanges, merge_copies, read_records
         from paperkg.spark.resolution import SharedResolver, add_tallies, corpus_resolver, tally_partition
 
         o = self.options
-        found = gathered(self.sc)
-        records = self._persist(read_papers(self.sc, paths, found))
-        links, count = copy_links(records)  # the first job: the inputs are read
-        reports = sorted({r.index: r for r in found.value}.values(), key=lambda r: r.index)
+        records = self._persist(read_records(self.sc, paths))
+        reports = sorted(records.filter(lambda kv: kv[0] < 0).values().collect(), key=lambda r: r.index)
         summary = result.summary = summary_of(reports, o.strict, self.say)
-        placed = merge_copies(records, links, count)
+        placed = merge_copies(records.filter(lambda kv: kv[0] >= 0))
         summary.ambiguous_titles, summary.kept_apart = placed.ambiguous, placed.kept_apart
         self._lap(result, "read")
         wanted = math.ceil((summary.records_read - summary.rejected) / PAPERS_PER_PARTITION)

@@ -35,6 +35,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pyspark.accumulators import Accumulator, AccumulatorParam
+
 from paperkg.model import Edge, Node
 from paperkg.sinks.base import SinkError
 from paperkg.sinks.neo4j_csv import (
@@ -44,11 +46,9 @@ from paperkg.sinks.neo4j_csv import (
     delimiter_flag,
 )
 from paperkg.spark.build import GraphItem
-from paperkg.spark.gather import Notes, gathered
 
 if TYPE_CHECKING:
     from pyspark import RDD
-    from pyspark.accumulators import Accumulator
 
 #: A header cell of the sink's own (not a property): ids, labels, type, and a node's kind.
 _OWN = re.compile(r"\w*:(?:ID|START_ID|END_ID)(?:\(\w+\))?|:LABEL|:TYPE|kind")
@@ -100,8 +100,19 @@ def _sink_files(items: Iterable[GraphItem], directory: str) -> tuple[Neo4jCsvSin
     return sink, sorted(Path(directory).iterdir())
 
 
+class _Found(AccumulatorParam):  # type: ignore[type-arg]
+    """What the partitions' sinks wrote, gathered into a list (see :meth:`CsvLayout.merged`)."""
+
+    def zero(self, value: list[Any]) -> list[Any]:
+        return []
+
+    def addInPlace(self, value1: list[Any], value2: list[Any]) -> list[Any]:
+        value1.extend(value2)
+        return value1
+
+
 def sink_rows(
-    found: Accumulator[Notes], index: int, items: Iterator[GraphItem]
+    found: Accumulator[list[Any]], index: int, items: Iterator[GraphItem]
 ) -> Iterator[tuple[str, int, list[str]]]:
     """A partition's CSV rows as its sink writes them: (file name, partition, cells). What the
     sink wrote besides (each file's header and number of rows, the array delimiter, other files)
@@ -262,7 +273,7 @@ def write_csv(items: RDD[GraphItem], path: str) -> CsvLayout:
     from pyspark import StorageLevel
 
     sc = items.context
-    found = gathered(sc)
+    found = sc.accumulator([], _Found())
     rows = items.mapPartitionsWithIndex(partial(sink_rows, found)).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         rows.count()  # the sinks run (once), and what they wrote is in ``found``

@@ -27,19 +27,16 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from paperkg.identity import identity_keys
-from paperkg.ingest import PaperIndex, key_hash, title_hash
+from paperkg.ingest import PaperIndex, title_hash
 from paperkg.merge import merge_papers
 from paperkg.model import Paper, Rejection, Source
 from paperkg.readers import InputError, Warnings, read_input
-from paperkg.spark.gather import Notes
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
-    from pyspark.accumulators import Accumulator
 
 #: Bits of a position that hold the record's number in its input (inputs of up to 2**40 records).
 RECORD_BITS = 40
@@ -78,8 +75,9 @@ class FileReport:
     error: str | None = None  # the input could not be read (to its end)
 
 
-def read_file(found: Accumulator[Notes], item: tuple[int, str]) -> Iterator[Positioned]:
-    """The papers of input ``item = (index, path)`` by position; its report goes to ``found``."""
+def read_file(item: tuple[int, str]) -> Iterator[tuple[int, Paper | FileReport]]:
+    """The papers of input ``item = (index, path)`` by position, then its report under the key
+    ``-1 - index`` (negative: never a position)."""
     index, path = item
     report = FileReport(index, path)
     warnings = Warnings([])
@@ -98,42 +96,39 @@ def read_file(found: Accumulator[Notes], item: tuple[int, str]) -> Iterator[Posi
     report.first_repair = warnings.repaired[0] if warnings.repaired else None
     report.warnings = warnings.messages[:KEPT_MESSAGES]
     report.more_warnings = max(0, len(warnings.messages) - KEPT_MESSAGES)
-    found.add([report])
+    yield -1 - index, report
 
 
-def read_papers(sc: SparkContext, paths: list[str], found: Accumulator[Notes]) -> RDD[Positioned]:
-    """Every input read by a task of its own: its papers by position; its report to ``found``
-    (once the papers are computed)."""
-    return sc.parallelize(list(enumerate(paths)), max(1, len(paths))).flatMap(partial(read_file, found))
+def read_records(sc: SparkContext, paths: list[str]) -> RDD[tuple[int, Any]]:
+    """Every input read by a task of its own: papers by position, and each input's report."""
+    return sc.parallelize(list(enumerate(paths)), max(1, len(paths))).flatMap(read_file)
 
 
 # ---------------------------------------------------------------- copies of one paper
-def _meets(item: Positioned) -> Iterator[tuple[int, int]]:
-    """Where a record may meet another, as ``(point, record)`` integers (cheap to shuffle): a point
-    is a 64-bit hash of an identity key, or the title's hash (:func:`paperkg.ingest.title_hash`),
-    with a last bit saying which; a record is its position with a last bit saying whether it is
-    known by title only. Two keys of one hash only link records that PaperIndex then tells apart."""
+def _meets(item: Positioned) -> Iterator[tuple[tuple[str, Any], tuple[int, bool]]]:
+    """Where a record may meet another: its identity keys, and its title (with whether the record
+    is known by title only)."""
     pos, p = item
     keys = identity_keys(p.arxiv_id, p.doi, p.ids)
     for k in set(keys):
-        yield key_hash(k) << 1, pos << 1
+        yield ("key", k), (pos, False)
     h = title_hash(p.title)
     if h:
-        yield h << 1 | 1, pos << 1 | (not keys)
+        yield ("title", h), (pos, not keys)
 
 
-def _links(group: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
+def _links(group: tuple[tuple[str, Any], Iterable[tuple[int, bool]]]) -> Iterator[tuple[int, int]]:
     """The links (both ways) between the records of one meeting point, as a star around the
     first: a key that two records share, a title one of them is known by alone."""
-    point, found = group
+    (kind, _), found = group
     members = list(found)
-    if len(members) < 2 or (point & 1 and not any(m & 1 for m in members)):
+    if len(members) < 2 or (kind == "title" and not any(only for _, only in members)):
         return
-    low = min(members) >> 1
-    for m in members:
-        if m >> 1 != low:
-            yield m >> 1, low
-            yield low, m >> 1
+    low = min(pos for pos, _ in members)
+    for pos, _ in members:
+        if pos != low:
+            yield pos, low
+            yield low, pos
 
 
 def _spread(item: tuple[int, tuple[int, int]]) -> tuple[int, int]:
@@ -222,19 +217,14 @@ class Placed:
     kept_apart: int = 0
 
 
-def copy_links(papers: RDD[Positioned]) -> tuple[RDD[tuple[int, int]], int]:
-    """The links between the records that may be copies of one paper (persisted), and how many."""
+def merge_copies(papers: RDD[Positioned]) -> Placed:
+    """The corpus's papers with the copies of each merged (see the module's docstring)."""
     width = papers.context.defaultParallelism
-    links = papers.flatMap(_meets).groupByKey(width).flatMap(_links).persist()  # some twice: no matter
-    return links, links.count()
-
-
-def merge_copies(papers: RDD[Positioned], links: RDD[tuple[int, int]], count: int) -> Placed:
-    """The corpus's papers with the copies of each merged, given :func:`copy_links`."""
+    links = papers.flatMap(_meets).groupByKey(width).flatMap(_links).distinct(width).persist()
+    count = links.count()
     if count == 0:
         links.unpersist()
         return Placed(papers)
-    width = papers.context.defaultParallelism
     labels = components(links, count)
     joined = papers.leftOuterJoin(labels, width)
     alone = joined.filter(lambda kv: kv[1][1] is None).map(lambda kv: (kv[0], kv[1][0]))
