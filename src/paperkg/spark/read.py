@@ -15,10 +15,9 @@ rules (whether a record joins another, or is kept apart, depends only on the rec
 so each component is placed by its own PaperIndex on an executor, on stand-ins that carry only the
 identifiers and the title; the component's copies are then merged with
 :func:`paperkg.merge.merge_papers`. Records without links, nearly all of a corpus, are papers as
-they are (one copy is returned as it is). Components are found in one task by a union-find over the links
-(:data:`LINKS_IN_ONE_TASK` of them fit), else by label propagation over the cluster (each record
-takes the smallest position among its neighbours' labels until no label changes: a few Spark jobs
-a round, as many rounds as the longest chain of links).
+they are (one copy is returned as it is). Components are found by label propagation over the links
+(each record takes the smallest position among its neighbours' labels until no label changes), which
+takes as many rounds as the longest chain of links: one or two for copies that share one id.
 """
 
 from __future__ import annotations
@@ -40,8 +39,6 @@ if TYPE_CHECKING:
 
 #: Bits of a position that hold the record's number in its input (inputs of up to 2**40 records).
 RECORD_BITS = 40
-#: Links between copies that one task joins into components (beyond: label propagation).
-LINKS_IN_ONE_TASK = 2_000_000
 #: Messages kept per input for the summary (warnings, repairs): the rest are counted.
 KEPT_MESSAGES = 100
 
@@ -136,49 +133,19 @@ def _spread(item: tuple[int, tuple[int, int]]) -> tuple[int, int]:
     return neighbour, label
 
 
-def propagated_components(links: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
-    """Each linked record's component, named by its smallest position: label propagation, a few
-    Spark jobs a round, as many rounds as the longest chain of links. (Every shuffle names its
-    number of partitions: by default a union's, which would double each round.)"""
-    width = links.context.defaultParallelism
-    labels = links.reduceByKey(min, width).map(lambda kv: (kv[0], min(kv))).persist()
+def components(links: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+    """Each linked record's component, named by its smallest position (label propagation)."""
+    links = links.distinct().persist()
+    labels = links.reduceByKey(min).map(lambda kv: (kv[0], min(kv))).persist()
     while True:
-        spread = links.join(labels, width).map(_spread)
-        new = labels.union(spread).reduceByKey(min, width).persist()
-        if new.join(labels, width).filter(lambda kv: kv[1][0] != kv[1][1]).count() == 0:
+        spread = links.join(labels).map(_spread)
+        new = labels.union(spread).reduceByKey(min).persist()
+        if new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count() == 0:
             labels.unpersist()
+            links.unpersist()
             return new
         labels.unpersist()
         labels = new
-
-
-def joined_components(links: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """Each linked record's component, named by its smallest position: union-find over the links
-    of one task."""
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        while (up := parent.get(x, x)) != x:
-            parent[x] = parent.get(up, up)
-            x = up
-        return x
-
-    for a, b in links:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # the smaller position stays the root
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-    for x in parent:
-        yield x, root(x)
-
-
-def components(links: RDD[tuple[int, int]], count: int) -> RDD[tuple[int, int]]:
-    """Each linked record's component (``count`` links): in one task when they fit, by label
-    propagation over the cluster when they are more than :data:`LINKS_IN_ONE_TASK`."""
-    if count <= LINKS_IN_ONE_TASK:
-        return links.coalesce(1).mapPartitions(joined_components)
-    return propagated_components(links)
 
 
 def _stand_in(pos: int, p: Paper) -> Paper:
@@ -219,17 +186,14 @@ class Placed:
 
 def merge_copies(papers: RDD[Positioned]) -> Placed:
     """The corpus's papers with the copies of each merged (see the module's docstring)."""
-    width = papers.context.defaultParallelism
-    links = papers.flatMap(_meets).groupByKey(width).flatMap(_links).distinct(width).persist()
-    count = links.count()
-    if count == 0:
-        links.unpersist()
+    links = papers.flatMap(_meets).groupByKey().flatMap(_links)
+    if links.isEmpty():
         return Placed(papers)
-    labels = components(links, count)
-    joined = papers.leftOuterJoin(labels, width)
+    labels = components(links)
+    joined = papers.leftOuterJoin(labels)
     alone = joined.filter(lambda kv: kv[1][1] is None).map(lambda kv: (kv[0], kv[1][0]))
     linked = joined.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[1][1], (kv[0], kv[1][0])))
-    placed = linked.groupByKey(width).mapPartitions(place_linked).persist()
+    placed = linked.groupByKey().mapPartitions(place_linked).persist()
     ambiguous, kept_apart = placed.filter(lambda kv: kv[0] < 0).values().fold((0, 0), _add_pairs)
     return Placed(alone.union(placed.filter(lambda kv: kv[0] >= 0)), ambiguous, kept_apart)
 
