@@ -132,7 +132,8 @@ def diff(old: KnowledgeGraph, new: KnowledgeGraph, top: int = 20) -> GraphDiff:
     result.new_papers = _new_papers(new, set(old_dates), new_dates)
     result.new_entities = _new_entities(new, old_entities, new_entities, new_seen, new_dates)
     result.rises = _rises(old_entities, new_entities, old_seen, new_seen, top)
-    result.new_links = _new_links(old, new, set(old_entities), new_entities, new_dates)
+    before = links(old, old_dates)
+    result.new_links = _new_links(before, links(new, new_dates), set(old_entities), new_entities)
     result.gone = _gone(old_entities, new_entities, old_seen, set(new_dates))
     return result
 
@@ -200,13 +201,12 @@ def links(graph: KnowledgeGraph, dates: dict[str, str | None]) -> dict[tuple[str
     """Every link between two entities of ``graph``, with the first paper that draws it (None for an
     entity-to-entity edge)."""
     found: dict[tuple[str, str, str], str | None] = {}
-    for e in graph.edges():
-        if e.type in (EdgeType.VARIANT_OF, EdgeType.TRAINED_ON):
-            found[(e.source, e.type.value, e.target)] = None
     models: dict[str, set[str]] = {}
     benchmarks: dict[str, set[str]] = {}
     for e in graph.edges():
-        if e.type in _MODEL_EDGES and e.target.startswith(f"{NodeKind.MODEL.value}:"):
+        if e.type in (EdgeType.VARIANT_OF, EdgeType.TRAINED_ON):
+            found[(e.source, e.type.value, e.target)] = None
+        elif e.type in _MODEL_EDGES and e.target.startswith(f"{NodeKind.MODEL.value}:"):
             models.setdefault(e.source, set()).add(e.target)
         elif e.type is EdgeType.EVALUATES_ON:
             benchmarks.setdefault(e.source, set()).add(e.target)
@@ -218,15 +218,13 @@ def links(graph: KnowledgeGraph, dates: dict[str, str | None]) -> dict[tuple[str
 
 
 def _new_links(
-    old: KnowledgeGraph,
-    new: KnowledgeGraph,
+    before: dict[tuple[str, str, str], str | None],
+    after: dict[tuple[str, str, str], str | None],
     old_ids: set[str],
     new_entities: dict[str, Node],
-    new_dates: dict[str, str | None],
 ) -> list[NewLink]:
-    before = links(old, paper_dates(old))
     out = []
-    for (s, rel, t), paper in links(new, new_dates).items():
+    for (s, rel, t), paper in after.items():
         if (s, rel, t) in before or s not in old_ids or t not in old_ids:
             continue
         out.append(NewLink(s, rel, t, new_entities[s].label, new_entities[t].label, paper))

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from paperkg.graph import KnowledgeGraph
-from paperkg.model import EdgeType, NodeKind
+from paperkg.model import Edge, EdgeType, NodeKind
 
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 #: Edges whose source is the paper that mentions the target.
@@ -83,9 +83,14 @@ def paper_dates(graph: KnowledgeGraph) -> dict[str, str | None]:
 
 def entity_seen(graph: KnowledgeGraph, dates: Mapping[str, str | None] | None = None) -> dict[str, Seen]:
     """What :class:`Seen` holds for every node that a paper links to, by node id."""
-    dates = paper_dates(graph) if dates is None else dates
+    return seen_by_edges(graph.edges(), paper_dates(graph) if dates is None else dates)
+
+
+def seen_by_edges(edges: Iterable[Edge], dates: Mapping[str, str | None]) -> dict[str, Seen]:
+    """:class:`Seen` of each target of ``edges`` from the papers (the keys of ``dates``) that link to
+    it by an extracted edge."""
     seen: dict[str, Seen] = {}
-    for e in graph.edges():
+    for e in edges:
         if e.type in PAPER_EDGES and e.source in dates:
             seen.setdefault(e.target, Seen()).add(e.source, dates[e.source])
     return seen

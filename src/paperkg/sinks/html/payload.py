@@ -18,7 +18,7 @@ from typing import Any
 
 from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.sinks.html.layout import LAYOUT_SCALE, fast_layout
-from paperkg.timeline import PAPER_EDGES, Seen, iso_day, paper_date
+from paperkg.timeline import PAPER_EDGES, iso_day, paper_date, seen_by_edges
 
 #: Colour (Okabe-Ito palette, colour-blind safe) and vis-network shape per node kind.
 KIND_STYLES: dict[str, dict[str, str]] = {
@@ -204,13 +204,8 @@ def _seen_dates(
             need.add(nid)
     if not need:
         return out
-    seen: dict[str, Seen] = {}
-    dates: dict[str, str | None] = {}
-    for e in valid_edges:
-        if e.type in PAPER_EDGES and e.target in need and nodes[e.source].kind is NodeKind.PAPER:
-            if e.source not in dates:
-                dates[e.source] = paper_date(nodes[e.source].props)
-            seen.setdefault(e.target, Seen()).add(e.source, dates[e.source])
+    dates = {nid: paper_date(n.props) for nid, n in nodes.items() if n.kind is NodeKind.PAPER}
+    seen = seen_by_edges((e for e in valid_edges if e.target in need), dates)
     for nid in sorted(need):
         s = seen.get(nid)
         if s is not None and s.first_seen is not None and s.last_seen is not None:
