@@ -55,8 +55,23 @@ class Opened:
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    def wait_still(self) -> None:
+        """Wait until the view has stopped moving (a search focuses its node with a short animation)."""
+        self.page.evaluate("() => { window.__view = { key: null, same: 0 }; }")
+        self.page.wait_for_function(
+            """() => {
+                const net = window.paperkg.network, v = net.getViewPosition(), s = window.__view;
+                const key = [v.x, v.y, net.getScale()].join(" ");
+                s.same = key === s.key ? s.same + 1 : 0;
+                s.key = key;
+                return s.same >= 3;
+            }""",
+            polling=100,
+        )
+
     def node_point(self, node_id: str) -> tuple[float, float]:
-        """Viewport coordinates of a node's centre."""
+        """Viewport coordinates of a node's centre, once the view is still."""
+        self.wait_still()
         p = self.page.evaluate(
             """id => {
                 const net = window.paperkg.network;
