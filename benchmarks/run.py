@@ -4,7 +4,8 @@
 
 Runs, each as its own process with this interpreter: extract_speed, build_scale, rdf_export,
 neo4j_load (when NEO4J_URI is set, or ``scripts/neo4j-local start`` can start the local server, which
-is then stopped again; the benchmark CLEARS that database) and html_load, with modest sizes
+is then stopped again; the benchmark CLEARS that database), html_load and spark_extract (when
+pyspark is installed), with modest sizes
 (``--quick``: small sizes for a smoke test, a few minutes at most). Prints one JSON document,
 ``{"headline": [...], "benchmarks": {name: {...}}}``, and writes it to
 ``benchmarks/results/latest.json``. Every headline figure stands next to its baseline measured in
@@ -89,6 +90,8 @@ BENCHES: tuple[Bench, ...] = (
         ["--sizes", "1000", "--runs", "1"],
         900,
     ),
+    # Spark local mode against paperkg extract --jobs 2 (prints {"skipped": ...} without pyspark)
+    Bench("spark_extract", "spark_extract.py", ["--n", "100000"], ["--n", "2000"], 3600),
 )
 NAMES = tuple(b.name for b in BENCHES)
 
@@ -441,7 +444,20 @@ def goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         )
         frac = upd["fraction_of_full_build"]
         out.append(_goal(name, frac, 0.1, lambda v: v < 0.1, "full build, s", upd["full_build_s"]))
+    out.extend(spark_goals(results))
     return out
+
+
+def spark_goals(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spark local mode's time against ``paperkg extract`` on the same cores (within 1.5x)."""
+    sp = _get(results, "spark_extract", "result") or {}
+    if "ratio" not in sp:
+        return []
+    jobs = sp["jobs"]
+    name = f"Spark local[{jobs}] / paperkg extract --jobs {jobs}, time ratio, {sp['papers']:,} abstracts"
+    base = (f"paperkg extract --jobs {jobs}, s", sp["single_s"])
+    row = _goal(name, sp["ratio"], sp["goal_ratio"], lambda v: v <= sp["goal_ratio"], *base)
+    return [{**row, "same_lines": sp["same_lines"]}]
 
 
 def _git_commit() -> str | None:

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from paperkg.cli import main
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 PAGE = EXAMPLES / "daily_papers_2025-03-03.txt"
 API = EXAMPLES / "hf_daily_api_sample.json"
 UNREACHABLE = "bolt://127.0.0.1:1"
-COMMANDS = ("extract", "build", "stats", "eval", "export", "load", "query")
+COMMANDS = tuple(sorted(main.commands))  # every command, so a new one needs its cases here
 FORMATS = ("ttl", "nt", "jsonld", "xml", "html", "neo4j-csv")
 
 
@@ -301,6 +303,29 @@ CASES: list[Case] = [
     c("query-rdf-unknown", "query no_such_query --backend rdf --graph {graph.ttl}"),
     c("query-rdf-param-not-int", f"{RDF} {{graph.ttl}} --param limit=x"),
     c("query-rdf-param-missing", "query entity_neighbourhood --backend rdf --graph {graph.ttl}"),
+    # diff
+    c("diff-old-missing", "diff {missing} {good}"),
+    c("diff-no-new", "diff {good}"),
+    *(c(f"diff-new-{g}", f"diff {{good}} {{{g}}}") for g in ("not_a_graph.json", "truncated_graph.json")),
+    c("diff-old-empty-dir", "diff {empty_dir} {good}"),
+    c("diff-html-unwritable", "diff {good} {good} --html {under_a_file}"),
+    c("diff-top-0", "diff {good} {good} --top 0"),
+    # train
+    c("train-gold-missing", "train --gold {missing} --papers {page} -o {root}/m.json"),
+    c("train-gold-shape", "train --gold {gold_shape.jsonl} --papers {page} -o {root}/m.json"),
+    c("train-gold-truncated", "train --gold {gold_truncated.jsonl} --papers {page} -o {root}/m.json"),
+    # spark (the checks before Spark starts, and one run that finds no paper)
+    c("spark-no-input", "spark --out {root}/s"),
+    c("spark-no-out", "spark {page}"),
+    c("spark-input-missing", "spark {missing} --out {root}/s-missing"),
+    c("spark-input-dir", "spark {dir} --out {root}/s-dir"),
+    c("spark-input-stdin", "spark - --out {root}/s-stdin"),
+    c("spark-out-exists", "spark {page} --out {good}"),
+    c("spark-outputs-bogus", "spark {page} --out {root}/s-o --outputs graphml"),
+    c("spark-conf-no-value", "spark {page} --out {root}/s-c --conf spark.executor.cores"),
+    c("spark-partitions-0", "spark {page} --out {root}/s-p --partitions 0"),
+    c("spark-registry-missing", "spark {page} --out {root}/s-r --registry {missing}"),
+    c("spark-input-empty", "spark {empty.txt} --out {root}/s-empty --master local[1] -q"),
 ]
 
 

@@ -29,6 +29,7 @@ from paperkg.cli_options import (
     reporter,
     run_hooks,
 )
+from paperkg.cli_spark import spark
 from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.terminal import Progress, cell_text, table_lines
 
@@ -422,6 +423,9 @@ def train_cmd(
     command = "paperkg train" + "".join(f" --gold {g}" for g in golds) if output else "paperkg train"
     meta = train(golds, papers, output, registry, command=command, seed=seed)
     click.echo(json.dumps(meta, indent=2))
+
+
+main.add_command(spark)
 
 
 def entry() -> None:

@@ -1,8 +1,7 @@
-"""``python -m paperkg.spark INPUTS --out PATH``, and the file ``spark-submit`` runs."""
+"""``python -m paperkg.spark INPUTS --out PATH``, and the file ``spark-submit`` runs: the command
+``paperkg spark``."""
 
-import sys
-
-from paperkg.spark.job import main
+from paperkg.cli_spark import spark
 
 if __name__ == "__main__":
-    sys.exit(main())
+    spark(prog_name="paperkg spark")

@@ -3,7 +3,7 @@ nodes that several partitions add to are merged by a shuffle.
 
 Partitions hold consecutive ranges of papers (:class:`paperkg.spark.read.PositionRanges`), sorted.
 A partition's papers are corpus-typed by the broadcast resolver and added, in order, to a
-:class:`~paperkg.graph.KnowledgeGraph` of their own by :class:`paperkg.pipeline.GraphBuilder`.
+:class:`~paperkg.graph.KnowledgeGraph` of their own by :class:`paperkg.assemble.GraphBuilder`.
 Then:
 
 * a paper's node and the edges that start at it are made by that paper alone: they are final;
@@ -106,7 +106,7 @@ def graph_items(built: RDD[tuple[str, Any]]) -> tuple[RDD[GraphItem], list[RDD[A
     unpersisted at the end)."""
     nodes = _tagged(built, NODE_PART).groupByKey().mapPartitions(fold_nodes).persist()
     edges = _tagged(built, EDGE_PART).groupByKey().mapPartitions(fold_edges).persist()
-    final = _tagged(built, NODE).union(_tagged(built, EDGE))
+    final = built.filter(lambda item: item[0] in (NODE, EDGE)).values()
     return final.union(nodes).union(edges), [nodes, edges]
 
 

@@ -19,13 +19,13 @@ Stages (each a Spark job; what reaches the driver is in brackets):
 The driver never holds papers, extractions, nodes or edges: only what the brackets say, which grows
 with the inputs, partitions and distinct names, not with the papers.
 
-Run it with ``python -m paperkg.spark INPUTS --out PATH [--master local[2]]`` or, on a cluster,
-``spark-submit .../paperkg/spark/__main__.py INPUTS --out PATH`` (README, "On Apache Spark").
+Run it with ``paperkg spark INPUTS --out PATH [--master local[2]]`` (:mod:`paperkg.cli_spark`) or,
+on a cluster, ``spark-submit .../paperkg/spark/__main__.py INPUTS --out PATH`` (README, "On Apache
+Spark").
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -39,7 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from paperkg.api import check_inputs
 from paperkg.errors import PaperkgError
+from paperkg.extraction.lexicon import load_lexicon
 from paperkg.ids import DEFAULT_BASE_IRI
 from paperkg.pipeline import BadRecord, NoPapers, Summary
 from paperkg.readers import InputError
@@ -108,11 +110,9 @@ def _local_path(path: str) -> Path:
 
 def check_options(inputs: Sequence[str], options: SparkOptions) -> list[str]:
     """The inputs, checked with the options before Spark starts (errors as :class:`PaperkgError`)."""
-    paths = [os.fspath(p) for p in inputs]
-    if not paths:
-        raise InputError("no inputs given")
-    if "-" in paths:
+    if "-" in [os.fspath(p) for p in inputs]:
         raise InputError("the Spark job reads files, not standard input")
+    paths = check_inputs(inputs)  # each an existing file (as the executors will see it too)
     unknown = sorted(set(options.outputs) - set(OUTPUTS))
     if unknown:
         raise PaperkgError(f"unknown output {unknown[0]!r}; expected some of {', '.join(OUTPUTS)}")
@@ -122,6 +122,8 @@ def check_options(inputs: Sequence[str], options: SparkOptions) -> list[str]:
         )
     if _is_local(options.out) and _local_path(options.out).exists():
         raise PaperkgError(f"{options.out}: exists; the Spark job writes a new directory")
+    if options.registry is not None and _is_local(options.registry):
+        load_lexicon(options.registry)  # a bad registry fails here, not in every executor
     return paths
 
 
@@ -129,11 +131,14 @@ def spark_session(options: SparkOptions) -> SparkSession:
     """A session for the job: ``options.master`` and ``options.conf`` over Spark's defaults."""
     from pyspark.sql import SparkSession
 
-    if (options.master or "").startswith("local"):
+    # Under spark-submit the master is spark-submit's; a job that starts its own JVM defaults to local[*].
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    master = options.master or (None if submitted else "local[*]")
+    if (master or "").startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers: this interpreter
     builder = SparkSession.builder.appName(options.app_name).config("spark.ui.showConsoleProgress", "false")
-    if options.master:
-        builder = builder.master(options.master)
+    if master:
+        builder = builder.master(master)
     for key, value in options.conf:
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -226,14 +231,17 @@ class _Run:
         """Stages 1-4: the persisted extractions, and the broadcast resolver."""
         from paperkg.extraction.lexicon import load_lexicon
         from paperkg.spark.extract import extract_partition
-        from paperkg.spark.read import PositionRanges, merge_copies, read_records
+        from paperkg.spark.gather import gathered
+        from paperkg.spark.read import PositionRanges, copy_links, merge_copies, read_papers
         from paperkg.spark.resolution import SharedResolver, add_tallies, corpus_resolver, tally_partition
 
         o = self.options
-        records = self._persist(read_records(self.sc, paths))
-        reports = sorted(records.filter(lambda kv: kv[0] < 0).values().collect(), key=lambda r: r.index)
+        found = gathered(self.sc)
+        records = self._persist(read_papers(self.sc, paths, found))
+        links, count = copy_links(records)  # the first job: the inputs are read
+        reports = sorted({r.index: r for r in found.value}.values(), key=lambda r: r.index)
         summary = result.summary = summary_of(reports, o.strict, self.say)
-        placed = merge_copies(records.filter(lambda kv: kv[0] >= 0))
+        placed = merge_copies(records, links, count)
         summary.ambiguous_titles, summary.kept_apart = placed.ambiguous, placed.kept_apart
         self._lap(result, "read")
         wanted = math.ceil((summary.records_read - summary.rejected) / PAPERS_PER_PARTITION)
@@ -302,66 +310,3 @@ def write_local_files(out: Path, result: SparkResult) -> None:
             encoding="utf-8",
         )
         script.chmod(0o755)
-
-
-# ---------------------------------------------------------------- command line
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="paperkg spark", description="Extract and build the knowledge graph of INPUTS on Apache Spark."
-    )
-    ap.add_argument("inputs", nargs="+", metavar="INPUTS", help="input files every executor can read")
-    ap.add_argument("--out", required=True, help="output directory (new), at any path Spark can write")
-    ap.add_argument("--master", default=None, help="Spark master, e.g. local[2] (default: spark-submit's)")
-    ap.add_argument(
-        "--outputs",
-        default=",".join(OUTPUTS),
-        help=f"comma-separated, of {', '.join(OUTPUTS)} (default: all)",
-    )
-    ap.add_argument("--extraction-format", choices=("jsonl", "parquet"), default="jsonl")
-    ap.add_argument("--names", choices=("canonical", "mention"), default="canonical")
-    ap.add_argument("--partitions", type=int, default=None, help="extraction partitions")
-    ap.add_argument("--registry", default=None, help="extra registry entries (JSON Lines)")
-    ap.add_argument("--strict", action="store_true", help="stop at the first bad record")
-    ap.add_argument("--base-iri", default=DEFAULT_BASE_IRI)
-    ap.add_argument("--conf", action="append", default=[], metavar="K=V", help="a Spark setting (repeatable)")
-    ap.add_argument("--json", action="store_true", help="print the result as JSON")
-    ap.add_argument("-q", "--quiet", action="store_true", help="no messages on standard error")
-    return ap
-
-
-def options_from(args: argparse.Namespace) -> SparkOptions:
-    conf = []
-    for kv in args.conf:
-        key, sep, value = kv.partition("=")
-        if not sep:
-            raise PaperkgError(f"--conf {kv!r}: expected KEY=VALUE")
-        conf.append((key, value))
-    return SparkOptions(
-        out=args.out,
-        master=args.master,
-        outputs=tuple(x for x in args.outputs.split(",") if x),
-        extraction_format=args.extraction_format,
-        names=args.names,
-        partitions=args.partitions,
-        registry=args.registry,
-        strict=args.strict,
-        base_iri=args.base_iri,
-        conf=tuple(conf),
-    )
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m paperkg.spark`` / ``spark-submit paperkg/spark/__main__.py``: exit 0, or 1 with a
-    one-line message."""
-    args = _parser().parse_args(argv)
-    say: Reporter = (lambda _m: None) if args.quiet else (lambda m: print(m, file=sys.stderr))
-    try:
-        result = run_spark(args.inputs, options_from(args), report=say)
-    except PaperkgError as exc:
-        print(f"error: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 1
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-    else:
-        print("\n".join([*result.summary.lines(), *(f"{k:<18}{v}" for k, v in result.paths.items())]))
-    return 1 if result.summary.input_errors else 0

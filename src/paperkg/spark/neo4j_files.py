@@ -4,19 +4,18 @@ Each partition's nodes and edges go through a :class:`~paperkg.sinks.neo4j_csv.N
 temporary directory on the executor), so every cell is the sink's. A file's columns, their types and
 the export's array delimiter depend on every row of the graph (``upvotes`` may be long in one
 partition and double in another; one array element with ``;`` anywhere makes U+001F the delimiter
-of the whole export), so it takes two passes:
-
-1. each partition's file headers and delimiter go to the driver (a few hundred bytes a partition),
-   which merges them into one :class:`CsvLayout`: per file, the sink's leading columns (ids,
-   labels, kind or type), then the union of the property columns, each typed as the sink types
-   mixed values (long and double: double; any array: array; else string);
-2. each partition's rows are laid out again to that header (a missing column is empty; an array
-   cell takes the export's delimiter) and written. A file of another ID space than the graph's
-   node ids (``key:ID(NameKey)``: one row per name key, which entities of several partitions may
-   share) has its repeated rows dropped; a graph node is in one partition only.
+of the whole export), so the rows wait in Spark's storage while the driver merges what the sinks
+wrote (:func:`sink_rows`: each file's header and row count, the delimiter, a few hundred bytes a
+partition, gathered by an accumulator) into one :class:`CsvLayout`: per file, the sink's leading
+columns (ids, labels, kind or type), then the union of the property columns, each typed as the sink
+types mixed values (long and double: double; any array: array; else string). A partition whose
+header is the export's writes its rows as they are; another's are laid out again to it (a missing
+column is empty; an array cell takes the export's delimiter). A file of another ID space than the
+graph's node ids (``key:ID(NameKey)``: one row per name key, which entities of several partitions
+may share) has its repeated rows dropped; a graph node is in one partition only.
 
 All files go to one directory of ``part-NNNNN`` files: each CSV file is a run of parts, its header
-alone in the first (:attr:`CsvLayout.parts`), so neo4j-admin reads the run as one file
+first in the first (:attr:`CsvLayout.parts`), so neo4j-admin reads the run as one file
 (``--nodes=part-00000,part-00001,...``); :func:`import_argv` gives the command. Other files the sink
 writes beside its CSVs (the import script aside) are kept in :attr:`CsvLayout.extras`.
 """
@@ -45,9 +44,11 @@ from paperkg.sinks.neo4j_csv import (
     delimiter_flag,
 )
 from paperkg.spark.build import GraphItem
+from paperkg.spark.gather import Notes, gathered
 
 if TYPE_CHECKING:
     from pyspark import RDD
+    from pyspark.accumulators import Accumulator
 
 #: A header cell of the sink's own (not a property): ids, labels, type, and a node's kind.
 _OWN = re.compile(r"\w*:(?:ID|START_ID|END_ID)(?:\(\w+\))?|:LABEL|:TYPE|kind")
@@ -99,21 +100,29 @@ def _sink_files(items: Iterable[GraphItem], directory: str) -> tuple[Neo4jCsvSin
     return sink, sorted(Path(directory).iterdir())
 
 
-def partition_headers(items: Iterator[GraphItem]) -> Iterator[tuple[str, Any]]:
-    """A partition's files: (CSV file name, (header, rows)) and (other file name, text); then its
-    array delimiter."""
+def sink_rows(
+    found: Accumulator[Notes], index: int, items: Iterator[GraphItem]
+) -> Iterator[tuple[str, int, list[str]]]:
+    """A partition's CSV rows as its sink writes them: (file name, partition, cells). What the
+    sink wrote besides (each file's header and number of rows, the array delimiter, other files)
+    goes to ``found``."""
+    seen: list[Any] = []
     with tempfile.TemporaryDirectory(prefix="paperkg-csv-") as d:
         sink, files = _sink_files(items, d)
         for f in files:
             if f.suffix != ".csv":
                 if f.name != SCRIPT:
-                    yield f.name, f.read_text(encoding="utf-8")
+                    seen.append(("extra", f.name, f.read_text(encoding="utf-8")))
                 continue
             with open(f, encoding="utf-8", newline="") as fh:
                 rows = csv.reader(fh)
                 header = next(rows)
-                yield f.name, (header, sum(1 for _ in rows))
-    yield _DELIMITER, sink.array_delimiter
+                n = 0
+                for n, row in enumerate(rows, start=1):  # noqa: B007 - n counts them
+                    yield f.name, index, row
+                seen.append(("file", index, f.name, header, n))
+    seen.append(("delimiter", index, sink.array_delimiter))
+    found.add(seen)
 
 
 @dataclass
@@ -124,33 +133,37 @@ class CsvLayout:
     parts: dict[str, range] = field(default_factory=dict)
     delimiter: str = DEFAULT_ARRAY_DELIMITER
     extras: dict[str, str] = field(default_factory=dict)  # other files: name -> text
+    local: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # each partition's headers
+    local_delimiters: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def merged(cls, found: Iterable[tuple[str, Any]]) -> CsvLayout:
-        """The layout of every partition's :func:`partition_headers` together."""
+    def merged(cls, found: Iterable[tuple[Any, ...]]) -> CsvLayout:
+        """The layout of what every partition's sink wrote (:func:`sink_rows`)."""
         types: dict[str, dict[str, set[str]]] = {}
-        fixed: dict[str, list[str]] = {}
+        own: dict[str, list[str]] = {}
         rows: Counter[str] = Counter()
         layout = cls()
-        for name, value in found:
-            if name == _DELIMITER:
-                if value != DEFAULT_ARRAY_DELIMITER:
+        for what, *value in found:
+            if what == "delimiter":
+                index, delimiter = value
+                layout.local_delimiters[index] = delimiter
+                if delimiter != DEFAULT_ARRAY_DELIMITER:
                     layout.delimiter = FALLBACK_ARRAY_DELIMITER
-                continue
-            if isinstance(value, str):
-                layout.extras[name] = value
-                continue
-            header, n = value
-            fixed[name] = header[: _own(header)]
-            rows[name] += n
-            columns = types.setdefault(name, {})
-            for col, typ in map(_column, header[_own(header) :]):
-                columns.setdefault(col, set()).add(typ)
+            elif what == "extra":
+                layout.extras[value[0]] = value[1]
+            else:
+                index, name, header, n = value
+                layout.local[(index, name)] = header
+                own[name] = header[: _own(header)]
+                rows[name] += n
+                columns = types.setdefault(name, {})
+                for col, typ in map(_column, header[_own(header) :]):
+                    columns.setdefault(col, set()).add(typ)
         start = 0
-        for name in sorted(fixed):
+        for name in sorted(own):
             cols = types[name]
-            layout.headers[name] = fixed[name] + [_cell(c, joined_type(cols[c])) for c in sorted(cols)]
-            count = 1 + max(1, math.ceil(rows[name] / ROWS_PER_PART))  # the header's part, then the rows'
+            layout.headers[name] = own[name] + [_cell(c, joined_type(cols[c])) for c in sorted(cols)]
+            count = max(1, math.ceil(rows[name] / ROWS_PER_PART))
             layout.parts[name] = range(start, start + count)
             start += count
         return layout
@@ -160,11 +173,11 @@ class CsvLayout:
         return max((r.stop for r in self.parts.values()), default=0)
 
     def part_of(self, key: tuple[str, int]) -> int:
-        """The part a row goes to: ``(file name, -1)`` is the header, ``(file name, n)`` a row
-        (``n``: its number, or the hash of a row that may repeat)."""
+        """The part a row goes to: ``(file name, -1)`` is the header (in the first part of its
+        file), ``(file name, n)`` a row (``n``: its number, or the hash of a row that may repeat)."""
         name, n = key
         run = self.parts[name]
-        return run.start if n < 0 else run.start + 1 + n % (len(run) - 1)
+        return run.start if n < 0 else run.start + n % len(run)
 
     def repeats(self, name: str) -> bool:
         """Whether rows of file ``name`` may come from several partitions (other ids than nodes')."""
@@ -215,23 +228,21 @@ class _Line:
         return self.buf.getvalue()[:-1]
 
 
-def partition_rows(
-    layout: CsvLayout, index: int, items: Iterator[GraphItem]
+def laid_out(
+    layout: CsvLayout, rows: Iterator[tuple[str, int, list[str]]]
 ) -> Iterator[tuple[tuple[str, int], str]]:
-    """A partition's rows laid out to the export's headers, keyed for :meth:`CsvLayout.part_of`."""
+    """Rows laid out to the export's headers (as they are when their partition's header is the
+    export's), keyed for :meth:`CsvLayout.part_of`."""
     line = _Line()
-    with tempfile.TemporaryDirectory(prefix="paperkg-csv-") as d:
-        sink, files = _sink_files(items, d)
-        for f in files:
-            if f.suffix != ".csv":
-                continue
-            repeats = layout.repeats(f.name)
-            with open(f, encoding="utf-8", newline="") as fh:
-                rows = csv.reader(fh)
-                relayout = _Relayout(next(rows), layout, f.name, sink.array_delimiter)
-                for n, row in enumerate(rows, start=index):
-                    text = line(relayout(row))
-                    yield (f.name, zlib.crc32(text.encode()) if repeats else n), text
+    plans: dict[tuple[int, str], _Relayout | None] = {}
+    for n, (name, index, row) in enumerate(rows):
+        if (index, name) not in plans:
+            header, delimiter = layout.local[(index, name)], layout.local_delimiters[index]
+            same = header == layout.headers[name] and delimiter == layout.delimiter
+            plans[(index, name)] = None if same else _Relayout(header, layout, name, delimiter)
+        relayout = plans[(index, name)]
+        text = line(row if relayout is None else relayout(row))
+        yield (name, zlib.crc32(text.encode()) if layout.repeats(name) else n), text
 
 
 def _once(layout: CsvLayout, parts: Iterator[tuple[tuple[str, int], str]]) -> Iterator[str]:
@@ -248,13 +259,25 @@ def _once(layout: CsvLayout, parts: Iterator[tuple[tuple[str, int], str]]) -> It
 
 def write_csv(items: RDD[GraphItem], path: str) -> CsvLayout:
     """Write the graph's import CSVs to the directory ``path``; returns where each file is."""
-    layout = CsvLayout.merged(items.mapPartitions(partition_headers).collect())
-    line = _Line()
-    headers = [((name, -1), line(header)) for name, header in layout.headers.items()]
-    rows = items.mapPartitionsWithIndex(partial(partition_rows, layout))
-    parts = rows.context.parallelize(headers, 1).union(rows)
-    placed = parts.partitionBy(layout.number_of_parts, layout.part_of)
-    placed.mapPartitions(partial(_once, layout)).saveAsTextFile(path)
+    from pyspark import StorageLevel
+
+    sc = items.context
+    found = gathered(sc)
+    rows = items.mapPartitionsWithIndex(partial(sink_rows, found)).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        rows.count()  # the sinks run (once), and what they wrote is in ``found``
+        layout = CsvLayout.merged(found.value)
+        line = _Line()
+        headers = [((name, -1), line(header)) for name, header in layout.headers.items()]
+        parts = sc.parallelize(headers, 1).union(rows.mapPartitions(partial(laid_out, layout)))
+        placed = parts.repartitionAndSortWithinPartitions(
+            layout.number_of_parts,
+            layout.part_of,
+            keyfunc=lambda key: key[1] >= 0,  # the header first
+        )
+        placed.mapPartitions(partial(_once, layout)).saveAsTextFile(path)
+    finally:
+        rows.unpersist()
     return layout
 
 

@@ -15,9 +15,10 @@ rules (whether a record joins another, or is kept apart, depends only on the rec
 so each component is placed by its own PaperIndex on an executor, on stand-ins that carry only the
 identifiers and the title; the component's copies are then merged with
 :func:`paperkg.merge.merge_papers`. Records without links, nearly all of a corpus, are papers as
-they are (one copy is returned as it is). Components are found by label propagation over the links
-(each record takes the smallest position among its neighbours' labels until no label changes), which
-takes as many rounds as the longest chain of links: one or two for copies that share one id.
+they are (one copy is returned as it is). Components are found in one task by a union-find over the links
+(:data:`LINKS_IN_ONE_TASK` of them fit), else by label propagation over the cluster (each record
+takes the smallest position among its neighbours' labels until no label changes: a few Spark jobs
+a round, as many rounds as the longest chain of links).
 """
 
 from __future__ import annotations
@@ -26,19 +27,24 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from paperkg.identity import identity_keys
-from paperkg.ingest import PaperIndex, title_hash
+from paperkg.ingest import PaperIndex, key_hash, title_hash
 from paperkg.merge import merge_papers
 from paperkg.model import Paper, Rejection, Source
 from paperkg.readers import InputError, Warnings, read_input
+from paperkg.spark.gather import Notes
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
+    from pyspark.accumulators import Accumulator
 
 #: Bits of a position that hold the record's number in its input (inputs of up to 2**40 records).
 RECORD_BITS = 40
+#: Links between copies that one task joins into components (beyond: label propagation).
+LINKS_IN_ONE_TASK = 2_000_000
 #: Messages kept per input for the summary (warnings, repairs): the rest are counted.
 KEPT_MESSAGES = 100
 
@@ -72,9 +78,8 @@ class FileReport:
     error: str | None = None  # the input could not be read (to its end)
 
 
-def read_file(item: tuple[int, str]) -> Iterator[tuple[int, Paper | FileReport]]:
-    """The papers of input ``item = (index, path)`` by position, then its report under the key
-    ``-1 - index`` (negative: never a position)."""
+def read_file(found: Accumulator[Notes], item: tuple[int, str]) -> Iterator[Positioned]:
+    """The papers of input ``item = (index, path)`` by position; its report goes to ``found``."""
     index, path = item
     report = FileReport(index, path)
     warnings = Warnings([])
@@ -93,39 +98,42 @@ def read_file(item: tuple[int, str]) -> Iterator[tuple[int, Paper | FileReport]]
     report.first_repair = warnings.repaired[0] if warnings.repaired else None
     report.warnings = warnings.messages[:KEPT_MESSAGES]
     report.more_warnings = max(0, len(warnings.messages) - KEPT_MESSAGES)
-    yield -1 - index, report
+    found.add([report])
 
 
-def read_records(sc: SparkContext, paths: list[str]) -> RDD[tuple[int, Any]]:
-    """Every input read by a task of its own: papers by position, and each input's report."""
-    return sc.parallelize(list(enumerate(paths)), max(1, len(paths))).flatMap(read_file)
+def read_papers(sc: SparkContext, paths: list[str], found: Accumulator[Notes]) -> RDD[Positioned]:
+    """Every input read by a task of its own: its papers by position; its report to ``found``
+    (once the papers are computed)."""
+    return sc.parallelize(list(enumerate(paths)), max(1, len(paths))).flatMap(partial(read_file, found))
 
 
 # ---------------------------------------------------------------- copies of one paper
-def _meets(item: Positioned) -> Iterator[tuple[tuple[str, Any], tuple[int, bool]]]:
-    """Where a record may meet another: its identity keys, and its title (with whether the record
-    is known by title only)."""
+def _meets(item: Positioned) -> Iterator[tuple[int, int]]:
+    """Where a record may meet another, as ``(point, record)`` integers (cheap to shuffle): a point
+    is a 64-bit hash of an identity key, or the title's hash (:func:`paperkg.ingest.title_hash`),
+    with a last bit saying which; a record is its position with a last bit saying whether it is
+    known by title only. Two keys of one hash only link records that PaperIndex then tells apart."""
     pos, p = item
     keys = identity_keys(p.arxiv_id, p.doi, p.ids)
     for k in set(keys):
-        yield ("key", k), (pos, False)
+        yield key_hash(k) << 1, pos << 1
     h = title_hash(p.title)
     if h:
-        yield ("title", h), (pos, not keys)
+        yield h << 1 | 1, pos << 1 | (not keys)
 
 
-def _links(group: tuple[tuple[str, Any], Iterable[tuple[int, bool]]]) -> Iterator[tuple[int, int]]:
+def _links(group: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
     """The links (both ways) between the records of one meeting point, as a star around the
     first: a key that two records share, a title one of them is known by alone."""
-    (kind, _), found = group
+    point, found = group
     members = list(found)
-    if len(members) < 2 or (kind == "title" and not any(only for _, only in members)):
+    if len(members) < 2 or (point & 1 and not any(m & 1 for m in members)):
         return
-    low = min(pos for pos, _ in members)
-    for pos, _ in members:
-        if pos != low:
-            yield pos, low
-            yield low, pos
+    low = min(members) >> 1
+    for m in members:
+        if m >> 1 != low:
+            yield m >> 1, low
+            yield low, m >> 1
 
 
 def _spread(item: tuple[int, tuple[int, int]]) -> tuple[int, int]:
@@ -133,19 +141,49 @@ def _spread(item: tuple[int, tuple[int, int]]) -> tuple[int, int]:
     return neighbour, label
 
 
-def components(links: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
-    """Each linked record's component, named by its smallest position (label propagation)."""
-    links = links.distinct().persist()
-    labels = links.reduceByKey(min).map(lambda kv: (kv[0], min(kv))).persist()
+def propagated_components(links: RDD[tuple[int, int]]) -> RDD[tuple[int, int]]:
+    """Each linked record's component, named by its smallest position: label propagation, a few
+    Spark jobs a round, as many rounds as the longest chain of links. (Every shuffle names its
+    number of partitions: by default a union's, which would double each round.)"""
+    width = links.context.defaultParallelism
+    labels = links.reduceByKey(min, width).map(lambda kv: (kv[0], min(kv))).persist()
     while True:
-        spread = links.join(labels).map(_spread)
-        new = labels.union(spread).reduceByKey(min).persist()
-        if new.join(labels).filter(lambda kv: kv[1][0] != kv[1][1]).count() == 0:
+        spread = links.join(labels, width).map(_spread)
+        new = labels.union(spread).reduceByKey(min, width).persist()
+        if new.join(labels, width).filter(lambda kv: kv[1][0] != kv[1][1]).count() == 0:
             labels.unpersist()
-            links.unpersist()
             return new
         labels.unpersist()
         labels = new
+
+
+def joined_components(links: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """Each linked record's component, named by its smallest position: union-find over the links
+    of one task."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while (up := parent.get(x, x)) != x:
+            parent[x] = parent.get(up, up)
+            x = up
+        return x
+
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the smaller position stays the root
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+    for x in parent:
+        yield x, root(x)
+
+
+def components(links: RDD[tuple[int, int]], count: int) -> RDD[tuple[int, int]]:
+    """Each linked record's component (``count`` links): in one task when they fit, by label
+    propagation over the cluster when they are more than :data:`LINKS_IN_ONE_TASK`."""
+    if count <= LINKS_IN_ONE_TASK:
+        return links.coalesce(1).mapPartitions(joined_components)
+    return propagated_components(links)
 
 
 def _stand_in(pos: int, p: Paper) -> Paper:
@@ -184,16 +222,24 @@ class Placed:
     kept_apart: int = 0
 
 
-def merge_copies(papers: RDD[Positioned]) -> Placed:
-    """The corpus's papers with the copies of each merged (see the module's docstring)."""
-    links = papers.flatMap(_meets).groupByKey().flatMap(_links)
-    if links.isEmpty():
+def copy_links(papers: RDD[Positioned]) -> tuple[RDD[tuple[int, int]], int]:
+    """The links between the records that may be copies of one paper (persisted), and how many."""
+    width = papers.context.defaultParallelism
+    links = papers.flatMap(_meets).groupByKey(width).flatMap(_links).persist()  # some twice: no matter
+    return links, links.count()
+
+
+def merge_copies(papers: RDD[Positioned], links: RDD[tuple[int, int]], count: int) -> Placed:
+    """The corpus's papers with the copies of each merged, given :func:`copy_links`."""
+    if count == 0:
+        links.unpersist()
         return Placed(papers)
-    labels = components(links)
-    joined = papers.leftOuterJoin(labels)
+    width = papers.context.defaultParallelism
+    labels = components(links, count)
+    joined = papers.leftOuterJoin(labels, width)
     alone = joined.filter(lambda kv: kv[1][1] is None).map(lambda kv: (kv[0], kv[1][0]))
     linked = joined.filter(lambda kv: kv[1][1] is not None).map(lambda kv: (kv[1][1], (kv[0], kv[1][0])))
-    placed = linked.groupByKey().mapPartitions(place_linked).persist()
+    placed = linked.groupByKey(width).mapPartitions(place_linked).persist()
     ambiguous, kept_apart = placed.filter(lambda kv: kv[0] < 0).values().fold((0, 0), _add_pairs)
     return Placed(alone.union(placed.filter(lambda kv: kv[0] >= 0)), ambiguous, kept_apart)
 
