@@ -47,3 +47,17 @@ def test_existing_out_and_bad_registry_are_refused_before_spark_starts(tmp_path:
     bad.write_text('{"name": "Foo", "type": "spaceship"}\n', encoding="utf-8")
     r = CliRunner().invoke(main, ["spark", str(PAGE), "--out", str(tmp_path / "s"), "--registry", str(bad)])
     assert r.exit_code == 1 and "reg.jsonl" in r.output and not (tmp_path / "s").exists()
+
+
+def test_the_command_line_works_without_pyspark(tmp_path: Path) -> None:
+    """PySpark is an extra: without it every command runs, and ``paperkg spark`` says what to install."""
+    block = "import sys; sys.modules['pyspark'] = None; "  # import pyspark now raises ImportError
+    code = block + "from paperkg.cli import entry; import paperkg.spark; entry()"
+    for args, want_code, want in (
+        (["stats", "--help"], 0, "stats [OPTIONS] GRAPH_FILE"),
+        (["spark", str(PAGE), "--out", str(tmp_path / "s")], 1, "PySpark is not installed"),
+    ):
+        argv = [sys.executable, "-c", code, *args]
+        done = subprocess.run(argv, capture_output=True, text=True, check=False)
+        assert done.returncode == want_code and want in done.stdout + done.stderr, done.stderr[-2000:]
+        assert "Traceback" not in done.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paperkg.graph import KnowledgeGraph
 from paperkg.model import Edge, EdgeType, Node, NodeKind
-from paperkg.timeline import Seen, entity_seen, iso_day, paper_date
+from paperkg.timeline import Seen, combined_seen, entity_seen, iso_day, paper_date
 
 
 def test_iso_day_accepts_dates_and_timestamps_only() -> None:
@@ -52,3 +52,16 @@ def test_entity_seen_follows_paper_edges_only() -> None:
     assert set(seen) == {"model:m"}
     assert (seen["model:m"].first_seen, seen["model:m"].last_seen) == ("2025-04-30", "2025-05-02")
     assert dict(seen["model:m"].papers_per_month) == {"2025-04": 1, "2025-05": 1}
+
+
+def test_combined_seen_of_parts_is_the_seen_of_all_their_papers() -> None:
+    parts = [Seen(), Seen(), Seen()]
+    papers = [("p1", "2025-03-02"), ("p2", "2025-01-20"), ("p3", None), ("p4", "2025-03-30")]
+    papers.append(("p5", "2024-12-31"))
+    whole = Seen()
+    for i, (paper, day) in enumerate(papers):
+        parts[i % 3].add(paper, day)
+        whole.add(paper, day)
+    assert combined_seen(p.props() for p in parts) == whole.props()
+    assert whole.props()["papers_per_month"] == {"2024-12": 1, "2025-01": 1, "2025-03": 2}
+    assert combined_seen([{}, {"name": "x"}]) == {}

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 
 import click
@@ -82,8 +81,10 @@ def spark(
 
         paperkg spark corpus.jsonl.gz --out kg-spark --master 'local[2]'
     """
-    if importlib.util.find_spec("pyspark") is None:
-        raise PaperkgError("PySpark is not installed: pip install 'paperkg[spark]'")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise PaperkgError("PySpark is not installed: pip install 'paperkg[spark]'") from None
     from paperkg.api import fail_on_input_errors
     from paperkg.spark.job import run_spark
 

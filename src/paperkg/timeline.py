@@ -110,3 +110,19 @@ def merge_seen(props: Mapping[str, Any], seen: Seen) -> dict[str, Any]:
         "last_seen": max(d for d in (old_last, new["last_seen"]) if d),
         "papers_per_month": dict(sorted(months.items())),
     }
+
+
+def combined_seen(parts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The time properties of a node whose papers are split among ``parts`` (the properties of
+    each part's version of the node; each paper in one part): the earliest first date, the latest
+    last date, the months' counts summed. Empty when no part has a dated paper."""
+    firsts, lasts, months = [], [], Counter[str]()
+    for props in parts:
+        if props.get("first_seen"):
+            firsts.append(props["first_seen"])
+            lasts.append(props["last_seen"])
+            months.update(props.get("papers_per_month") or {})
+    if not firsts:
+        return {}
+    months_sorted = dict(sorted(months.items()))
+    return {"first_seen": min(firsts), "last_seen": max(lasts), "papers_per_month": months_sorted}

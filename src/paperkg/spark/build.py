@@ -14,7 +14,8 @@ Then:
   partitions follow each other, that is the order the single-machine build adds them in, and
   merging a partition's merged version is merging its additions one by one (lists are unioned in
   order of first sight, a property keeps its first value, an edge its first most confident
-  evidence).
+  evidence), except the dates (``first_seen``, ``last_seen``, ``papers_per_month``), which
+  combine: each partition gives its papers' dates (:func:`paperkg.timeline.combined_seen`).
 
 Node kinds come from the ids' prefixes (:data:`paperkg.ids.PREFIX_KIND`).
 """
@@ -30,6 +31,7 @@ from paperkg.graph import KnowledgeGraph
 from paperkg.ids import PREFIX_KIND
 from paperkg.model import Edge, Node, NodeKind, PaperExtraction
 from paperkg.spill import TextSpool
+from paperkg.timeline import combined_seen
 
 if TYPE_CHECKING:
     from pyspark import RDD, Broadcast
@@ -59,6 +61,7 @@ def build_partition(
         with gc_paused():
             for _pos, raw in items:
                 builder.add(resolver.retype(raw))
+            builder.finish()  # each node's dates among this partition's papers
         spool.flush()
         for node in graph.nodes():
             if node.kind is NodeKind.PAPER:
@@ -78,9 +81,13 @@ def fold_nodes(groups: Iterator[tuple[str, Iterable[tuple[int, Node]]]]) -> Iter
     """Each node of a partition of node ids, its partitions' versions merged in their order."""
     graph = KnowledgeGraph()
     with gc_paused():
-        for _nid, versions in groups:
-            for _, node in sorted(versions, key=lambda v: v[0]):
+        for nid, versions in groups:
+            ordered = [node for _, node in sorted(versions, key=lambda v: v[0])]
+            for node in ordered:
                 graph.add_node(node)
+            if len(ordered) > 1 and (dates := combined_seen(n.props for n in ordered)):
+                merged = graph.node(nid)
+                graph.set_node(Node(nid, merged.kind, {**merged.props, **dates}))
     yield from graph.nodes()
 
 

@@ -3,7 +3,8 @@
 Used for what each task tells the driver besides its output (an input's report, a partition's CSV
 headers): the task's output stays in Spark, the note comes back with the task's result. A task
 that runs again (after a failure or an eviction of its cached result) adds its notes again, so
-what is gathered is read as a set or keyed by the task's input.
+what is gathered is read as a set or keyed by the task's input. This module imports PySpark: the
+others import it only where a job runs.
 """
 
 from __future__ import annotations

@@ -44,11 +44,12 @@ from paperkg.sinks.neo4j_csv import (
     delimiter_flag,
 )
 from paperkg.spark.build import GraphItem
-from paperkg.spark.gather import Notes, gathered
 
 if TYPE_CHECKING:
     from pyspark import RDD
     from pyspark.accumulators import Accumulator
+
+    from paperkg.spark.gather import Notes
 
 #: A header cell of the sink's own (not a property): ids, labels, type, and a node's kind.
 _OWN = re.compile(r"\w*:(?:ID|START_ID|END_ID)(?:\(\w+\))?|:LABEL|:TYPE|kind")
@@ -262,6 +263,8 @@ def write_csv(items: RDD[GraphItem], path: str) -> CsvLayout:
     from pyspark import StorageLevel
 
     sc = items.context
+    from paperkg.spark.gather import gathered
+
     found = gathered(sc)
     rows = items.mapPartitionsWithIndex(partial(sink_rows, found)).persist(StorageLevel.MEMORY_AND_DISK)
     try:

@@ -35,11 +35,12 @@ from paperkg.ingest import PaperIndex, key_hash, title_hash
 from paperkg.merge import merge_papers
 from paperkg.model import Paper, Rejection, Source
 from paperkg.readers import InputError, Warnings, read_input
-from paperkg.spark.gather import Notes
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
     from pyspark.accumulators import Accumulator
+
+    from paperkg.spark.gather import Notes
 
 #: Bits of a position that hold the record's number in its input (inputs of up to 2**40 records).
 RECORD_BITS = 40
