@@ -83,7 +83,7 @@ def _pss(pid: int) -> int | None:
     return None
 
 
-def _tree_memory(pid: int) -> tuple[int, int]:
+def tree_memory(pid: int) -> tuple[int, int]:
     """The memory of a process and its descendants now: (summed PSS, summed RSS) in bytes; PSS is 0
     where it cannot be read (then the RSS sum, which counts shared pages once per sharer, is the
     figure to use). (0, 0) without psutil."""
@@ -128,7 +128,7 @@ def run_child(argv: list[str], log_dir: Path, name: str, timeout: float) -> dict
                     _, status, rusage = os.wait4(proc.pid, 0)
                     break
                 if now >= next_sample:  # the sum over the child, its workers and its writer
-                    pss, rss = _tree_memory(proc.pid)
+                    pss, rss = tree_memory(proc.pid)
                     tree_pss, tree_rss = max(tree_pss, pss), max(tree_rss, rss)
                     next_sample = now + 0.25
                 time.sleep(0.05)

@@ -330,7 +330,7 @@ def headline(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _with_size(args: list[str], size: str) -> list[str]:
+def with_size(args: list[str], size: str) -> list[str]:
     """build_scale arguments with one more ``--sizes`` value."""
     k = args.index("--sizes") + 1
     while k < len(args) and not args[k].startswith("--"):
@@ -503,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
                 results[bench.name]["neo4j"] = neo.note
             continue
         if bench.name == "build_scale" and args.million and not args.quick:
-            bench = Bench(bench.name, bench.script, _with_size(bench.args, "1000000"), [], 3 * 3600)
+            bench = Bench(bench.name, bench.script, with_size(bench.args, "1000000"), [], 3 * 3600)
         results[bench.name] = run_bench(bench, args.quick, env)
 
     ran = {n: r for n, r in results.items() if "skipped" not in r}

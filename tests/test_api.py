@@ -11,7 +11,6 @@ import networkx as nx
 import pytest
 
 import paperkg
-from neo4j_support import neo4j_target  # noqa: F401
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "daily_papers_2025-03-03.txt"
 RECORDS = [
@@ -102,14 +101,3 @@ def test_errors_are_paperkg_errors(tmp_path: Path) -> None:
         paperkg.export(paperkg.KnowledgeGraph(), "svg", tmp_path / "g.svg")
     with pytest.raises(paperkg.PaperkgError):
         paperkg.query("no_such_query", backend="rdf", rdf_file=tmp_path / "g.ttl")
-
-
-def test_load_and_query_neo4j(tmp_path: Path, extractor: Any, neo4j_target: Any) -> None:  # noqa: F811
-    out = tmp_path / "kg"
-    built = paperkg.build([EXAMPLE], paperkg.BuildOptions(out=out, html=False), extractor=extractor)
-    target = paperkg.Neo4jTarget(neo4j_target.uri, neo4j_target.user, neo4j_target.password)
-    report = paperkg.load(out / "graph.json", target)
-    assert report.nodes == built.graph.number_of_nodes()
-    cypher = paperkg.query("most_used_models", neo4j=target)
-    sparql = paperkg.query("most_used_models", backend="rdf", rdf_file=out / "graph.ttl")
-    assert cypher.rows and cypher.columns == sparql.columns

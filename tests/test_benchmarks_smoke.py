@@ -7,37 +7,22 @@ what it writes, and that the speed measurement returns positive figures.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
 
-from neo4j_support import Neo4jTarget, neo4j_target, small_graph  # noqa: F401
 from paperkg.cli import main
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def _load(name: str) -> ModuleType:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+from tests_support import load_benchmark
 
 
 @pytest.fixture(scope="module")
 def synth() -> ModuleType:
-    return _load("synth")
+    return load_benchmark("synth")
 
 
 def test_synth_is_deterministic(synth: ModuleType, tmp_path: Path) -> None:
@@ -147,7 +132,7 @@ def test_build_accepts_synthetic_corpus(synth: ModuleType, tmp_path: Path) -> No
 
 
 def test_extract_speed_returns_positive_figures() -> None:
-    extract_speed = _load("extract_speed")
+    extract_speed = load_benchmark("extract_speed")
     r = extract_speed.measure(50, seed=2, warmup=5)
     assert r["abstracts"] == 50
     assert r["tokenizer_per_s"] > 0 and r["extractor_per_s"] > 0 and r["ratio"] > 0
@@ -156,7 +141,7 @@ def test_extract_speed_returns_positive_figures() -> None:
 
 
 def test_extract_speed_also_races_on_the_fixed_vocabulary(capsys: pytest.CaptureFixture[str]) -> None:
-    extract_speed = _load("extract_speed")
+    extract_speed = load_benchmark("extract_speed")
     assert extract_speed.main(["--n", "20", "--warmup", "0", "--fixed-vocabulary"]) == 0
     result = json.loads(capsys.readouterr().out)
     fixed = result["fixed_vocabulary"]
@@ -167,7 +152,7 @@ def test_extract_speed_also_races_on_the_fixed_vocabulary(capsys: pytest.Capture
 
 
 def test_extract_speed_races_on_real_papers_too(tmp_path: Path) -> None:
-    extract_speed = _load("extract_speed")
+    extract_speed = load_benchmark("extract_speed")
     papers = extract_speed.synthetic_papers(30, seed=3)
     path = tmp_path / "real.jsonl"
     records = [{"id": p.id, "title": p.title, "abstract": p.abstract} for p in papers]
@@ -186,7 +171,7 @@ def test_extract_speed_races_on_real_papers_too(tmp_path: Path) -> None:
 def test_extract_speed_says_in_one_line_when_the_real_file_is_missing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    extract_speed = _load("extract_speed")
+    extract_speed = load_benchmark("extract_speed")
     with pytest.raises(SystemExit) as exited:
         extract_speed.main(["--n", "1", "--warmup", "0", "--real", str(tmp_path / "none.jsonl")])
     assert exited.value.code == 2
@@ -195,7 +180,7 @@ def test_extract_speed_says_in_one_line_when_the_real_file_is_missing(
 
 
 def test_goals_report_every_scale_goal_with_its_verdict() -> None:
-    run = _load("run")
+    run = load_benchmark("run")
     results = {
         "extract_speed": {
             "result": {
@@ -264,7 +249,7 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
     whole = rows["--jobs 2 speed-up of the whole build, 10,000 abstracts"]
     assert (whole["value"], whole["met"], whole["information"]) == (1.88, None, True)
     assert rows["update with 1,000 new abstracts on 100,000, fraction of the full build"]["met"] is True
-    assert run._with_size(["--sizes", "1", "2", "--update", "3"], "9") == [
+    assert run.with_size(["--sizes", "1", "2", "--update", "3"], "9") == [
         "--sizes",
         "1",
         "2",
@@ -275,8 +260,8 @@ def test_goals_report_every_scale_goal_with_its_verdict() -> None:
 
 
 def test_the_memory_of_a_process_tree_counts_shared_pages_once() -> None:
-    bs = _load("build_scale")
-    pss, rss = bs._tree_memory(os.getpid())
+    bs = load_benchmark("build_scale")
+    pss, rss = bs.tree_memory(os.getpid())
     assert rss > 0
     if Path("/proc/self/smaps_rollup").exists():
         assert 0 < pss <= rss  # this process's library pages are shared with others
@@ -285,7 +270,7 @@ def test_the_memory_of_a_process_tree_counts_shared_pages_once() -> None:
 def test_extraction_with_jobs_is_timed_against_one_process_and_gives_the_same_bytes(
     synth: ModuleType, tmp_path: Path
 ) -> None:
-    bs = _load("build_scale")
+    bs = load_benchmark("build_scale")
     corpus = tmp_path / "corpus.jsonl.gz"
     synth.write_corpus(corpus, 60, seed=3)
     r = bs.extract_jobs(bs.paperkg_command(), corpus, 60, 2, tmp_path, 300.0)
@@ -293,19 +278,3 @@ def test_extraction_with_jobs_is_timed_against_one_process_and_gives_the_same_by
     assert r["jobs1_s"] > 0 and r["jobs_s"] > 0 and r["speedup"] == round(r["jobs1_s"] / r["jobs_s"], 2)
     assert r["outputs_identical"] is True
     assert len((tmp_path / "extract-60-jobs2.jsonl").read_text().splitlines()) == 60
-
-
-@pytest.mark.neo4j
-def test_naive_neo4j_loader_loads_what_the_batched_sink_loads(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
-    from paperkg.sinks.base import write_graph
-    from paperkg.sinks.neo4j import Neo4jSink, clear, counts
-
-    neo4j_load = _load("neo4j_load")
-    g = small_graph()
-    report = neo4j_load.load_naive(*neo4j_target.args, g.nodes(), g.edges())
-    assert (report.nodes, report.edges) == (g.number_of_nodes(), g.number_of_edges())
-    naive = counts(*neo4j_target.args)
-    clear(*neo4j_target.args)
-    write_graph(g, Neo4jSink(*neo4j_target.args))
-    assert counts(*neo4j_target.args) == naive
-    assert naive["nodes"]["*"] == g.number_of_nodes() and naive["relationships"]["*"] == g.number_of_edges()

@@ -61,9 +61,7 @@ def test_forked_workers_collect_garbage_while_this_process_pauses_it(extractor: 
 
     with (
         gc_paused(),
-        parallel.ProcessPoolExecutor(
-            1, mp_context=parallel.mp.get_context("fork"), initializer=parallel._adopt, initargs=(extractor,)
-        ) as pool,
+        parallel.worker_pool(1, None, forked_from=extractor) as pool,
     ):
         assert pool.submit(gc.isenabled).result() is True
         assert gc.isenabled() is False

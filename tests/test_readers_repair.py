@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from paperkg.model import Paper, Rejection
 from paperkg.readers import READERS, Warnings
 from paperkg.readers.base import Utf8Repair
@@ -28,14 +30,11 @@ def test_json_document_keeps_the_record_and_names_the_line() -> None:
     assert w.repaired == ["mem:4: invalid UTF-8 at byte 14 (and 1 more) replaced by U+FFFD"]
 
 
-def test_json_document_bad_byte_across_chunk_boundary(monkeypatch: object) -> None:
+def test_json_document_bad_byte_across_chunk_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
     from paperkg.readers import jsondoc
 
-    jsondoc._Doc.CHUNK = 7  # type: ignore[attr-defined]
-    try:
-        got, w = run("json", '[{"title": "Zo\u00eb"}, {"title": "B\xe9"}]'.encode("utf-8")[:-5] + b'\xe9"}]')
-    finally:
-        jsondoc._Doc.CHUNK = 1 << 20  # type: ignore[attr-defined]
+    monkeypatch.setattr(jsondoc, "READ_CHUNK", 7)
+    got, w = run("json", '[{"title": "Zo\u00eb"}, {"title": "B\xe9"}]'.encode("utf-8")[:-5] + b'\xe9"}]')
     assert [p.title for p in got if isinstance(p, Paper)] == ["Zo\u00eb", "B\ufffd"]
     assert len(w.repaired) == 1
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from typing import Any
 
@@ -54,8 +53,8 @@ def test_the_extractions_are_on_disk_not_in_memory(tmp_path: Any) -> None:
     log = ExtractionLog(directory=str(tmp_path), batch=10)
     log.extend(extraction(i) for i in range(25))
     list(log)
-    assert log._pending == []  # every batch was written out
-    assert os.fstat(log._fd).st_size > 0
+    assert log.buffered == 0  # every batch was written out
+    assert log.bytes_on_disk > 0
     assert list(tmp_path.iterdir()) == []  # the file has no name: nothing is left behind
     log.close()
 
@@ -64,17 +63,17 @@ def test_spooled_texts_read_back_the_same_before_and_after_the_buffer_is_written
     spool = TextSpool(buffer=64)
     texts = ["an abstract on COCO " * 3, "Ünïcødé — 中文 and emoji 🙂", "", "x" * 200, "tail"]
     handles = [spool.put(t) for t in texts]
-    assert spool._pending  # "tail" is still in the buffer
+    assert spool.buffered == len(b"tail")  # "tail" is still in the buffer
     assert [str(h) for h in handles] == texts
     assert [str(h) for h in reversed(handles)] == texts[::-1]
-    assert os.fstat(spool._fd).st_size == sum(len(t.encode()) for t in texts)
+    assert spool.bytes_on_disk == sum(len(t.encode()) for t in texts)
     spool.close()
 
 
 def test_a_spooled_text_is_held_by_a_small_handle_not_in_memory(tmp_path: Any) -> None:
     spool = TextSpool(directory=str(tmp_path), buffer=1)
     h = spool.put("a" * 100_000)
-    assert isinstance(h, Spooled) and not spool._pending
+    assert isinstance(h, Spooled) and spool.buffered == 0
     assert h.__sizeof__() + h.ref.__sizeof__() < 100
     assert list(tmp_path.iterdir()) == []  # unnamed: nothing is left behind
     assert str(h) == "a" * 100_000

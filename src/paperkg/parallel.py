@@ -34,6 +34,20 @@ def _adopt(extractor: Extractor) -> None:
     gc.enable()  # the parent may have paused it; what the worker inherited is frozen (not scanned)
 
 
+def worker_pool(jobs: int, registry: str | None, forked_from: Extractor | None = None) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` extraction workers. With ``forked_from`` (and where fork exists) they are
+    forked from this process and start at once with that extractor loaded, collecting garbage even
+    if this process has paused it; otherwise they start from a fresh server process and each loads
+    its own extractor of ``registry``."""
+    methods = mp.get_all_start_methods()
+    if forked_from is not None and "fork" in methods:
+        return ProcessPoolExecutor(
+            jobs, mp_context=mp.get_context("fork"), initializer=_adopt, initargs=(forked_from,)
+        )
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init, initargs=(registry,))
+
+
 @dataclass(frozen=True)
 class Packed:
     """A batch of extractions as bytes (:func:`paperkg.spill.pack`), with the resolver's votes.
@@ -98,18 +112,10 @@ def extract_packed(
                 yield _packed(list(local.pipe(batch)))
             return
         papers = chain(head, it)
-    methods = mp.get_all_start_methods()
-    if fork and local is not None and "fork" in methods:
-        # Forked from this process, the workers start with its extractor already loaded.
-        ctx, init, args = mp.get_context("fork"), _adopt, (local,)
-    else:
-        # From a fresh server process: its workers carry nothing of this one.
-        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-        init, args = _init, (registry,)
     batches = _batches(papers, batch_size)
     for first in batches:  # one pool per generation of workers
         rest = islice(batches, batches_per_worker * jobs - 1)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init, initargs=args) as pool:
+        with worker_pool(jobs, registry, local if fork else None) as pool:
             pending: deque[Future[Packed]] = deque()
             with frozen():  # a forking pool starts its workers at the first submit
                 pending.append(pool.submit(_extract_batch, first))

@@ -47,6 +47,11 @@ class _Spill:
         self._fd = self._file.fileno()
         self._end = 0
 
+    @property
+    def bytes_on_disk(self) -> int:
+        """The size of the file: what has been written out so far."""
+        return os.fstat(self._fd).st_size
+
     def _append(self, data: bytes) -> int:
         """Write ``data`` at the end; returns its offset."""
         at, view, pos = self._end, memoryview(data), 0
@@ -80,6 +85,11 @@ class ExtractionLog(_Spill):
 
     def __len__(self) -> int:
         return self._count
+
+    @property
+    def buffered(self) -> int:
+        """Extractions appended but not yet written to the file."""
+        return len(self._pending)
 
     def append(self, ext: PaperExtraction) -> None:
         self._pending.append(ext)
@@ -150,6 +160,11 @@ class TextSpool(_Spill):
         self._pending: list[bytes] = []
         self._pending_size = 0
         self._buffer = buffer
+
+    @property
+    def buffered(self) -> int:
+        """Bytes of texts put but not yet written to the file."""
+        return self._pending_size
 
     def put(self, text: str) -> Spooled:
         data = text.encode()

@@ -68,9 +68,11 @@ def _skip_ws(buf: str, pos: int) -> int:
     return pos
 
 
-class _Doc:
-    CHUNK = 1 << 20
+#: Bytes read from the stream at a time.
+READ_CHUNK = 1 << 20
 
+
+class _Doc:
     def __init__(self, stream: BinaryIO, name: str, warnings: Warnings, to_paper: ToPaper) -> None:
         self.stream = stream
         self.name = name
@@ -95,7 +97,7 @@ class _Doc:
         if self.done:
             return
         try:
-            data = self.stream.read(self.CHUNK)
+            data = self.stream.read(READ_CHUNK)
         except READ_ERRORS as exc:
             raise InputError(f"{self.name}: read failed ({exc})") from None
         text = self.utf8.decode(data, final=not data)

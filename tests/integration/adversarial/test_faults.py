@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from paperkg.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = ROOT / "examples" / "daily_papers_2025-03-03.txt"
 ABSTRACT = (
     "We present a model that does several things well on many benchmarks and datasets, and we "

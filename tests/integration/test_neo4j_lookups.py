@@ -112,7 +112,7 @@ def test_profile_with_a_name_reads_no_scanned_entity(neo4j_target: Neo4jTarget, 
 
 @pytest.mark.neo4j
 def test_the_lookup_benchmark_compares_like_with_like(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "query_lookup.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "query_lookup.py"
     spec = importlib.util.spec_from_file_location("query_lookup", path)
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)

@@ -24,7 +24,7 @@ import pytest
 
 from neo4j_support import Neo4jTarget, neo4j_target  # noqa: F401 (a fixture)
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "paperkg"
 EXAMPLES = ROOT / "examples"
 GOLD = ROOT / "tests" / "fixtures" / "gold" / "examples_gold.jsonl"

@@ -22,7 +22,7 @@ import pytest
 
 from paperkg.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 PAGE = EXAMPLES / "daily_papers_2025-03-03.txt"
 API = EXAMPLES / "hf_daily_api_sample.json"

@@ -14,7 +14,7 @@ from paperkg.cli import main
 from paperkg.sinks.neo4j import counts
 
 pytestmark = pytest.mark.neo4j
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def creds(t: Neo4jTarget) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_time_queries import TIME_QUERIES
 
 from paperkg.graph import KnowledgeGraph
 from paperkg.queries import list_queries, load_query
@@ -25,7 +26,6 @@ from paperkg.sinks.base import write_graph
 from paperkg.sinks.rdf import write_rdf
 from test_rdf_export import hostile_graph
 from test_sparql_queries import BY_KEY, EXPECTED, MORE, chain_graph, query_graph, shared_key_graph
-from test_time_queries import TIME_QUERIES
 
 pytestmark = pytest.mark.neo4j
 

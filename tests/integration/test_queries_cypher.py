@@ -85,7 +85,7 @@ EXPECTED: dict[str, tuple[dict[str, str], list[str], list[tuple[Any, ...]]]] = {
 
 
 def test_every_saved_query_has_an_expectation() -> None:
-    # the queries on time need dated papers; tests/test_time_queries.py checks them on a dated build
+    # the queries on time need dated papers; integration/test_time_queries.py checks them on a dated build
     from test_time_queries import TIME_QUERIES
 
     assert sorted(EXPECTED) == [q for q in list_queries("cypher") if q not in TIME_QUERIES]
