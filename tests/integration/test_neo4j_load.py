@@ -24,7 +24,8 @@ from paperkg.model import Edge, EdgeType, Node, NodeKind
 from paperkg.neo4j_conn import map_error, redact_uri
 from paperkg.sinks.base import SinkError, write_graph
 from paperkg.sinks.name_keys import name_keys
-from paperkg.sinks.neo4j import Neo4jSink, constraint_statements, counts, edge_query, node_query
+from paperkg.sinks.neo4j import Neo4jSink, clear, constraint_statements, counts, edge_query, node_query
+from tests_support import load_benchmark
 
 
 def _expected(g: KnowledgeGraph) -> tuple[dict[str, int], dict[str, int]]:
@@ -138,6 +139,28 @@ def test_load_twice_gives_equal_counts(neo4j_target: Neo4jTarget) -> None:  # no
     assert {"Paper", "Model", "Dataset", "Benchmark", "Repository", "Website", "Entity", "NameKey"} <= labels
 
 
+def _dump(target: Neo4jTarget) -> list[Any]:
+    nodes = _run(target, "MATCH (n) RETURN labels(n) AS l, properties(n) AS p")
+    rels = _run(
+        target,
+        "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.key) AS a, type(r) AS t, b.id AS b, properties(r) AS p",
+    )
+    return sorted(repr(sorted(x.items())) for x in (*nodes, *rels))
+
+
+@pytest.mark.neo4j
+def test_concurrent_writers_load_what_one_writer_loads(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
+    """Node batches in two transactions at once, relationship batches written while the next is prepared:
+    the same database as one writer, on a graph of many small batches with popular (Zipf) entities."""
+    g = load_benchmark("neo4j_load").synthetic_graph(600, seed=5)
+    report = write_graph(g, Neo4jSink(*neo4j_target.args, batch_size=40, writers=1))
+    one = _dump(neo4j_target)
+    clear(*neo4j_target.args)
+    sink = Neo4jSink(*neo4j_target.args, batch_size=40, writers=2)
+    assert write_graph(g, sink) == report and sink.batches > 2 * g.number_of_nodes() // 40
+    assert _dump(neo4j_target) == one and len(one) > g.number_of_edges()
+
+
 @pytest.mark.neo4j
 def test_properties_and_evidence(neo4j_target: Neo4jTarget) -> None:  # noqa: F811
     write_graph(small_graph(), Neo4jSink(*neo4j_target.args))
@@ -235,7 +258,7 @@ def test_interrupted_load_leaves_whole_batches_and_rerun_completes(
     fail_at: int,
 ) -> None:
     g = small_graph()
-    sink = _FailingSink(*neo4j_target.args, batch_size=2, fail_at=fail_at)
+    sink = _FailingSink(*neo4j_target.args, batch_size=2, fail_at=fail_at, writers=1)
     with pytest.raises(SinkError):
         write_graph(g, sink)
     assert sink.batches == fail_at - 1

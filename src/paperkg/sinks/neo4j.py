@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, LiteralString, cast
 
 import neo4j
@@ -165,9 +166,12 @@ class Neo4jSink:
         password: str,
         database: str | None = None,
         batch_size: int = 1000,
+        writers: int = 2,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if writers < 1:
+            raise ValueError("writers must be at least 1")
         self.uri = uri
         self.user = user
         self._password = password
@@ -179,6 +183,10 @@ class Neo4jSink:
         self._node_buf: dict[NodeKind, list[dict[str, Any]]] = defaultdict(list)
         self._edge_buf: dict[tuple[NodeKind, EdgeType, NodeKind], list[dict[str, Any]]] = defaultdict(list)
         self._kinds: dict[str, NodeKind] = {}
+        # Batches in flight: up to ``writers`` transactions at once, each on its own session.
+        self._writers = writers
+        self._pool = ThreadPoolExecutor(writers, thread_name_prefix="paperkg-neo4j") if writers > 1 else None
+        self._in_flight: deque[tuple[Future[int], bool]] = deque()  # (batch, is a node batch)
         self._driver: neo4j.Driver | None = connect(uri, user, password)
         try:
             self._create_constraints()
@@ -215,8 +223,12 @@ class Neo4jSink:
         self._flush_all_nodes()
         for key in list(self._edge_buf):
             self._flush_edges(key)
+        self._drain(0)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         if self._driver is not None:
             self._driver.close()
             self._driver = None
@@ -240,12 +252,37 @@ class Neo4jSink:
     def _flush_nodes(self, kind: NodeKind) -> None:
         rows = self._node_buf.pop(kind, [])
         if rows:
-            self._nodes += self._write_batch(node_query(kind), rows)
+            self._submit(node_query(kind), rows, nodes=True)
 
     def _flush_edges(self, key: tuple[NodeKind, EdgeType, NodeKind]) -> None:
         rows = self._edge_buf.pop(key, [])
         if rows:
-            self._edges += self._write_batch(edge_query(*key), rows)
+            self._submit(edge_query(*key), rows, nodes=False)
+
+    def _submit(self, query: str, rows: list[dict[str, Any]], nodes: bool) -> None:
+        """Write a batch: here, or on a writer thread while this one prepares the next. Node
+        batches run up to ``writers`` at once (one node per id in a load; name keys are unique
+        under their constraint). Relationship batches run one at a time, after every node batch:
+        they need their nodes committed, and two at once deadlock on the popular entities' locks
+        (measured: 2 concurrent relationship batches load at about 0.65 times the rate of one)."""
+        if self._pool is None:
+            self._count(self._write_batch(query, rows), nodes)
+            return
+        self._drain(self._writers - 1 if nodes else 0)
+        self._in_flight.append((self._pool.submit(self._write_batch, query, rows), nodes))
+
+    def _drain(self, keep: int) -> None:
+        """Wait for batches in flight until at most ``keep`` remain (a failed batch raises here)."""
+        while len(self._in_flight) > keep:
+            future, nodes = self._in_flight.popleft()
+            self._count(future.result(), nodes)
+
+    def _count(self, written: int, nodes: bool) -> None:
+        self.batches += 1
+        if nodes:
+            self._nodes += written
+        else:
+            self._edges += written
 
     def _session(self) -> neo4j.Session:
         if self._driver is None:
@@ -260,9 +297,7 @@ class Neo4jSink:
     def _write_batch(self, query: str, rows: list[dict[str, Any]]) -> int:
         """Run one batch in its own write transaction; returns the number of rows it wrote."""
         with mapped_errors(self.uri, self.user, self._password), self._session() as session:
-            n = session.execute_write(_run_count, query, rows)
-        self.batches += 1
-        return n
+            return session.execute_write(_run_count, query, rows)
 
 
 def _run_count(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, Any]]) -> int:
