@@ -6,7 +6,7 @@ CALL () {
   MATCH (d:Dataset)
   RETURN d
   UNION
-  MATCH (:NameKey {key: $dataset_key})-[:NAMES]->(d:Dataset)
+  MATCH (k_dataset:NameKey {key: $dataset_key})-[:NAMES]->(d:Dataset) USING INDEX k_dataset:NameKey(key)
   RETURN d
 }
 MATCH (i:Paper)-[:INTRODUCES]->(d)

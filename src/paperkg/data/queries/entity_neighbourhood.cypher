@@ -1,6 +1,6 @@
 // entity_neighbourhood: everything directly linked to an entity, with the relation and its direction.
 // param name: name
-MATCH (:NameKey {key: $name_key})-[:NAMES]->(n:Entity)
+MATCH (k_name:NameKey {key: $name_key})-[:NAMES]->(n:Entity) USING INDEX k_name:NameKey(key)
 CALL (n) {
   MATCH (n)-[r:INTRODUCES|USES|EVALUATES_ON|HAS_CODE|HAS_WEBSITE|VARIANT_OF|TRAINED_ON]->(m)
   RETURN m, type(r) AS relation, 'out' AS direction

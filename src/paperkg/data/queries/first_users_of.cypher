@@ -1,7 +1,7 @@
 // first_users_of: the first papers that use an entity or evaluate on it after the paper that introduced it (all its users when no paper introduces it), earliest first.
 // param name: name
 // param limit: int = 10
-MATCH (:NameKey {key: $name_key})-[:NAMES]->(e:Entity)
+MATCH (k_name:NameKey {key: $name_key})-[:NAMES]->(e:Entity) USING INDEX k_name:NameKey(key)
 WHERE e:Model OR e:Dataset OR e:Benchmark
 OPTIONAL MATCH (i:Paper)-[:INTRODUCES]->(e)
 WHERE i.date IS NOT NULL

@@ -1,6 +1,6 @@
 // models_on_benchmark: the models used or introduced by papers that evaluate on a benchmark.
 // param benchmark: name
-MATCH (:NameKey {key: $benchmark_key})-[:NAMES]->(b:Benchmark)
+MATCH (k_benchmark:NameKey {key: $benchmark_key})-[:NAMES]->(b:Benchmark) USING INDEX k_benchmark:NameKey(key)
 MATCH (p:Paper)-[:EVALUATES_ON]->(b)
 MATCH (p)-[:USES|INTRODUCES]->(m:Model)
 WITH m, count(DISTINCT p) AS papers
