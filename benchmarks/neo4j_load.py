@@ -140,6 +140,15 @@ def synthetic_graph(papers: int = 20_000, seed: int = 1234) -> KnowledgeGraph:
     return g
 
 
+def emit(result: dict[str, Any], out: Path | None) -> None:
+    """Print the result as indented JSON, and also write it to ``out`` when given."""
+    text = json.dumps(result, indent=2)
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+
+
 def _write_one(tx: neo4j.ManagedTransaction, query: str, row: dict[str, Any]) -> int:
     record = tx.run(cast(LiteralString, query), rows=[row]).single()
     return int(record["n"]) if record is not None else 0
@@ -310,11 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             "neo4j_rust_ext": _has_rust_ext(),
         },
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit(result, args.out)
     return 0
 
 
