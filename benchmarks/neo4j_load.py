@@ -37,6 +37,7 @@ from paperkg.sinks.neo4j import (
     Neo4jSink,
     clear,
     counts,
+    delete_relationships,
     edge_query,
     edge_row,
     kind_of_id,
@@ -193,11 +194,6 @@ def _has_rust_ext() -> bool:
     return True
 
 
-def _delete_relationships(uri: str, user: str, password: str) -> None:
-    with connect(uri, user, password) as driver, driver.session() as session:
-        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
-
-
 def _batched_load(
     g: KnowledgeGraph, auth: tuple[str, str, str], batch_size: int, writers: int
 ) -> dict[str, Any]:
@@ -278,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         assert loaded["nodes"]["*"] == nodes and loaded["relationships"]["*"] == rels, loaded
 
         # The naive loader re-creates a subset of the relationships between the already loaded nodes.
-        _delete_relationships(*auth)
+        delete_relationships(*auth)
         subset = list(itertools.islice(g.edges(), args.naive_rels))
         t0 = time.perf_counter()
         naive = load_naive(*auth, [], subset)

@@ -343,6 +343,14 @@ def counts(uri: str, user: str, password: str, database: str | None = None) -> d
     return cast(dict[str, dict[str, int]], _auto(uri, user, password, database, work))
 
 
+_DELETE_RELATIONSHIPS = "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
+
+
+def delete_relationships(uri: str, user: str, password: str, database: str | None = None) -> None:
+    """Delete every relationship (in chunks), keeping the nodes. For tests and benchmarks."""
+    _auto(uri, user, password, database, lambda session: session.run(_DELETE_RELATIONSHIPS).consume())
+
+
 def clear(uri: str, user: str, password: str, database: str | None = None) -> None:
     """Delete every node and relationship (in chunks); constraints are kept. For tests and benchmarks.
 
@@ -350,7 +358,7 @@ def clear(uri: str, user: str, password: str, database: str | None = None) -> No
     popular entity with hundreds of thousands of relationships, past the server's transaction memory."""
 
     def work(session: neo4j.Session) -> None:
-        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
+        session.run(_DELETE_RELATIONSHIPS).consume()
         session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
 
     _auto(uri, user, password, database, work)
